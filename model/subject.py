@@ -1,0 +1,206 @@
+"""The whole test subject: one channel, one queue sending into it, one other producer.
+
+Each operation of PROTOCOL.md is one total function here: it takes a `Subject`
+(and the operation's argument) and returns a `Transition` — the new subject,
+the answer, and the items the step discarded. Nothing is mutated; the same
+inputs always give the same outputs.
+
+The queue's rules, the surprising ones first:
+
+1. While the backlog is non-empty, `enqueue_or_send` never touches the
+   channel: it appends (answers ok) or, at cap, refuses (QueueFull). So it
+   answers ok even on a closed channel, and QueueFull even when the channel
+   has free slots.
+2. With an empty backlog it tries the channel: ok if sent; Closed if the
+   receiver closed or dropped (closure beats fullness); if the channel is full
+   it spills the item into the backlog (ok), or answers QueueFull when cap is 0.
+3. `try_drain_one` pops the backlog's front and tries the channel: sent
+   (ok true); full, so the item goes back to the front (ok false); closed,
+   so the item is discarded and the answer is Closed. An empty backlog
+   answers ok false without touching the channel.
+4. A refused item (QueueFull, Closed from enqueue_or_send) was never accepted;
+   the caller holds it. An item accepted with ok is lost only to
+   `drop_receiver` (from the buffer) or to a Closed `try_drain_one`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from tidegate.model.answers import CLOSED, FULL, OK, QUEUE_FULL, Answer, Ok
+from tidegate.model.channel import (
+    ChannelState,
+    channel_close,
+    channel_drop_receiver,
+    channel_try_recv,
+    channel_try_send,
+)
+from tidegate.model.errors import require_int, require_item
+from tidegate.model.queue import QueueState
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The channel and the queue together, as one immutable value.
+
+    inv: len(self.queue.backlog) <= self.queue.cap
+    inv: len(self.channel.buffer) <= self.channel.capacity
+    """
+
+    channel: ChannelState
+    queue: QueueState
+
+
+class Transition(NamedTuple):
+    """What one operation did: the `state` after it, its `answer`, and the
+    items it `discarded` (accepted earlier, now gone for good)."""
+
+    state: Subject
+    answer: Answer
+    discarded: tuple[int, ...] = ()
+
+
+def new(capacity: int, cap: int) -> Subject:
+    """A fresh subject: empty channel of `capacity` slots, receiver open, empty backlog.
+
+    Raises ModelTypeError if either is not an int (bools refused), and
+    ModelValueError if `capacity` < 1 or `cap` < 0.
+    """
+    capacity = require_int("capacity", capacity, minimum=1)
+    cap = require_int("cap", cap, minimum=0)
+    return Subject(ChannelState(capacity), QueueState(cap))
+
+
+def enqueue_or_send(s: Subject, item: int) -> Transition:
+    """The queue's `enqueue_or_send(tx, item)`.
+
+    - backlog non-empty and at cap: QueueFull; nothing changes (channel untouched);
+    - backlog non-empty, below cap: item appended to the backlog; ok (channel
+      untouched, even if closed or with free slots);
+    - backlog empty, channel accepts: item buffered; ok;
+    - backlog empty, channel closed or dropped: Closed; nothing changes;
+    - backlog empty, channel full, cap 0: QueueFull; nothing changes;
+    - backlog empty, channel full, cap >= 1: item becomes the backlog; ok.
+
+    Raises ModelTypeError / ModelValueError if `item` is not a signed 64-bit int.
+
+    pre: -(2**63) <= item < 2**63
+    post: __return__.discarded == ()
+    post: __return__.answer != OK or item in (__return__.state.queue.backlog + __return__.state.channel.buffer)
+    post: (__return__.answer == OK) == (len(__return__.state.queue.backlog) + len(__return__.state.channel.buffer) == len(s.queue.backlog) + len(s.channel.buffer) + 1)
+    post: __return__.answer == OK or __return__.state == s
+    post: __return__.answer != QUEUE_FULL or s.queue.at_cap
+    post: not s.queue.has_pending or __return__.state.channel == s.channel
+    """
+    item = require_item(item)
+    q = s.queue
+    if q.has_pending:
+        if q.at_cap:
+            return Transition(s, QUEUE_FULL)
+        return Transition(replace(s, queue=replace(q, backlog=q.backlog + (item,))), OK)
+    channel, answer = channel_try_send(s.channel, item)
+    if answer == OK:
+        return Transition(replace(s, channel=channel), OK)
+    if answer == FULL:
+        if q.at_cap:
+            return Transition(s, QUEUE_FULL)
+        return Transition(replace(s, queue=replace(q, backlog=(item,))), OK)
+    return Transition(s, CLOSED)
+
+
+def try_drain_one(s: Subject) -> Transition:
+    """The queue's `try_drain_one(tx)`: move the backlog's front into the channel.
+
+    - backlog empty: ok false; nothing changes (channel untouched);
+    - channel accepts: the front item moves to the channel's back; ok true;
+    - channel full: the item stays at the backlog's front; ok false;
+    - channel closed or dropped: the front item is discarded (reported in
+      `discarded`); Closed. The rest of the backlog stays.
+
+    post: __return__.answer != Ok(True) or __return__.state.channel.buffer == s.channel.buffer + s.queue.backlog[:1]
+    post: __return__.answer != Ok(False) or __return__.state == s
+    post: __return__.answer != CLOSED or (__return__.discarded == s.queue.backlog[:1] and __return__.state.queue.backlog == s.queue.backlog[1:])
+    post: __return__.state.queue.backlog == s.queue.backlog[len(s.queue.backlog) - len(__return__.state.queue.backlog):]
+    """
+    q = s.queue
+    if not q.has_pending:
+        return Transition(s, Ok(False))
+    front, rest = q.backlog[0], q.backlog[1:]
+    channel, answer = channel_try_send(s.channel, front)
+    if answer == OK:
+        return Transition(Subject(channel, replace(q, backlog=rest)), Ok(True))
+    if answer == FULL:
+        return Transition(s, Ok(False))
+    return Transition(replace(s, queue=replace(q, backlog=rest)), CLOSED, (front,))
+
+
+def try_send(s: Subject, item: int) -> Transition:
+    """The other producer's `try_send(item)` on its own clone of the sender.
+
+    Closed if the receiver closed or dropped (even when full); Full if no slot
+    is free; otherwise the item is buffered and the answer is ok. The queue is
+    never involved: the other producer can take the slot a backlog waits for.
+
+    pre: -(2**63) <= item < 2**63
+    post: __return__.state.queue == s.queue
+    post: __return__.answer == OK or __return__.state == s
+    """
+    item = require_item(item)
+    channel, answer = channel_try_send(s.channel, item)
+    return Transition(replace(s, channel=channel), answer)
+
+
+def try_recv(s: Subject) -> Transition:
+    """The receiver's `try_recv()`: see `channel_try_recv` for every case.
+
+    post: __return__.state.queue == s.queue
+    post: not isinstance(__return__.answer, Ok) or (__return__.answer.value == s.channel.buffer[0])
+    """
+    channel, answer = channel_try_recv(s.channel)
+    return Transition(replace(s, channel=channel), answer)
+
+
+def close(s: Subject) -> Transition:
+    """The receiver's `close()`: answers ok; see `channel_close`.
+
+    post: __return__.answer == OK
+    post: __return__.state.channel.free_slots == s.channel.free_slots
+    """
+    return Transition(replace(s, channel=channel_close(s.channel)), OK)
+
+
+def drop_receiver(s: Subject) -> Transition:
+    """The receiver goes away: answers ok; the buffered items are discarded.
+
+    post: __return__.answer == OK
+    post: __return__.discarded == s.channel.buffer
+    post: __return__.state.queue == s.queue
+    """
+    channel, lost = channel_drop_receiver(s.channel)
+    return Transition(replace(s, channel=channel), OK, lost)
+
+
+def has_pending(s: Subject) -> Transition:
+    """ok true while the backlog holds an item; changes nothing.
+
+    post: __return__.state == s
+    """
+    return Transition(s, Ok(s.queue.has_pending))
+
+
+def backlog_len(s: Subject) -> Transition:
+    """The protocol's `len`: ok with the backlog's length; changes nothing.
+
+    post: __return__.state == s
+    post: 0 <= __return__.answer.value <= s.queue.cap
+    """
+    return Transition(s, Ok(len(s.queue.backlog)))
+
+
+def capacity(s: Subject) -> Transition:
+    """ok with the channel's free slots (`ChannelState.free_slots`); changes nothing.
+
+    post: __return__.state == s
+    """
+    return Transition(s, Ok(s.channel.free_slots))

@@ -1,0 +1,2 @@
+"""tidegate.proofs: what checks the implementation against the model, proves properties
+of the model, and the `tidegate` command line."""

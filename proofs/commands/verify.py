@@ -1,0 +1,113 @@
+"""`tidegate verify`: every check, with progress, a summary table and the findings."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import time
+
+from rich.table import Table
+
+from tidegate.proofs.checks import Check, CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.console import make_console
+from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs.junit import write_junit
+from tidegate.proofs.recordings_check import check_recordings
+
+
+def checks_for(profile: Profile) -> list[Check]:
+    """The checks `verify` runs, in order, for `profile` (each sizes itself to it)."""
+    return [
+        functools.partial(check_recordings, "model"),
+        functools.partial(check_recordings, "impl"),
+    ]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "verify",
+        help="run every check of the model and the implementation, with a summary",
+        description="Run every verification check and print a summary table. Exit codes: "
+        "0 all hold, 1 a check failed, 2 usage error, 3 inconclusive.",
+    )
+    p.add_argument(
+        "--profile",
+        choices=[p.value for p in Profile],
+        default=Profile.DEFAULT.value,
+        help="quick (<20 s), default (<2 min), thorough (long runs)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for every randomized check")
+    p.add_argument(
+        "--junit-xml", metavar="PATH", help="also write JUnit XML, one testcase per check"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    console = make_console()
+    ctx = CheckContext(Profile(args.profile), args.seed, console)
+    console.print(f"tidegate verify: profile {ctx.profile.value}, seed {ctx.seed}")
+    results: list[CheckResult] = []
+    start = time.perf_counter()
+    for check in checks_for(ctx.profile):
+        result = check(ctx)
+        results.append(result)
+        console.print(f"[{_style(result.verdict)}]{result.verdict.value:>12}[/] {result.name}")
+    console.print(summary_table(results))
+    findings = [f for r in results for f in r.findings]
+    if findings:
+        console.print("\nFindings (what the design does not guarantee):")
+        for finding in findings:
+            console.print(f"  - {finding}")
+    for result in results:
+        if result.details and result.verdict is not Verdict.PASS:
+            console.print(f"\n{result.name} — {result.verdict.value}:")
+            for line in result.details:
+                console.print(f"  {line}", markup=False)
+    if args.junit_xml:
+        write_junit(args.junit_xml, "tidegate.verify", results)
+    code = overall(results)
+    console.print(
+        f"\n{len(results)} checks in {time.perf_counter() - start:.1f}s: "
+        f"{_verdict_words(code)} (exit {int(code)})"
+    )
+    return int(code)
+
+
+def overall(results: list[CheckResult]) -> ExitCode:
+    """FAILED if any check failed, else INCONCLUSIVE if any was, else OK (none run: FAILED)."""
+    if not results or any(r.verdict is Verdict.FAIL for r in results):
+        return ExitCode.FAILED
+    if any(r.verdict is Verdict.INCONCLUSIVE for r in results):
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
+
+
+def summary_table(results: list[CheckResult]) -> Table:
+    table = Table(title="Summary", title_justify="left")
+    table.add_column("check")
+    table.add_column("cases", justify="right")
+    table.add_column("time", justify="right")
+    table.add_column("verdict")
+    for r in results:
+        table.add_row(
+            r.name,
+            f"{r.cases:,} {r.unit}",
+            f"{r.seconds:.1f}s",
+            f"[{_style(r.verdict)}]{r.verdict.value}[/]",
+        )
+    return table
+
+
+def _style(verdict: Verdict) -> str:
+    styles = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.INCONCLUSIVE: "yellow"}
+    return styles[verdict]
+
+
+def _verdict_words(code: ExitCode) -> str:
+    return {
+        ExitCode.OK: "all checks hold",
+        ExitCode.FAILED: "a check FAILED",
+        ExitCode.INCONCLUSIVE: "INCONCLUSIVE (a budget ran out; not a pass)",
+        ExitCode.USAGE: "usage error",
+    }[code]

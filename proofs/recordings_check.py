@@ -1,0 +1,32 @@
+"""The recordings check: all 600 tokio recordings replayed against a subject."""
+
+from __future__ import annotations
+
+import time
+
+from tidegate.proofs.checks import CheckContext, CheckResult, Verdict
+from tidegate.proofs.console import progress
+from tidegate.proofs.replay import replay_all
+from tidegate.proofs.subjects import make_runner
+from tidegate.proofs.traces import recorded_traces
+
+
+def check_recordings(subject: str, ctx: CheckContext) -> CheckResult:
+    """PASS when every recorded answer is reproduced by `subject`; FAIL lists divergences."""
+    start = time.perf_counter()
+    traces = recorded_traces()
+    with progress(ctx.console, f"recordings on {subject}", len(traces)) as tick:
+        report = replay_all(traces, make_runner(subject), tick)
+    result = CheckResult(
+        name=f"recordings ({subject})",
+        verdict=Verdict.PASS if report.ok else Verdict.FAIL,
+        cases=report.traces,
+        unit="traces",
+        seconds=time.perf_counter() - start,
+    )
+    shown = report.divergences[:5]
+    result.details.extend(d.describe() for d in shown)
+    result.details.extend(d.trace.to_json() for d in shown[:1])
+    if len(report.divergences) > len(shown):
+        result.details.append(f"... and {len(report.divergences) - len(shown)} more")
+    return result

@@ -1,0 +1,143 @@
+"""Subjects that answer PROTOCOL.md operations: the model, and the asyncio implementation.
+
+Both speak the same two calls, `reset(capacity, cap)` and `apply(op) -> Answer`,
+so every checker (replay, differential, conformance) drives them alike.
+`SubjectView` is the whole observable state, for comparing after every step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from tidegate import impl, model
+from tidegate.model import CLOSED, DISCONNECTED, EMPTY, FULL, OK, QUEUE_FULL, Answer, Ok, Op, OpName
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    """What can be observed of a subject: channel buffer, backlog, free slots, receiver."""
+
+    buffer: tuple[int, ...]
+    backlog: tuple[int, ...]
+    free_slots: int
+    receiver: str
+
+
+class Runner(Protocol):
+    """Anything that can be started fresh and then fed operations."""
+
+    name: str
+
+    def reset(self, capacity: int, cap: int) -> None:
+        """Start a fresh subject (raises the subject's parameter errors on bad values)."""
+
+    def apply(self, op: Op) -> Answer:
+        """Run one operation and return its answer."""
+
+
+class ModelRunner:
+    """The pure model, holding its current state. `discarded` accumulates lost items."""
+
+    name = "model"
+
+    def __init__(self) -> None:
+        self.state: model.Subject | None = None
+        self.discarded: list[int] = []
+
+    def reset(self, capacity: int, cap: int) -> None:
+        self.state = model.new(capacity, cap)
+        self.discarded = []
+
+    def apply(self, op: Op) -> Answer:
+        if self.state is None:
+            raise RuntimeError("apply() before reset()")
+        self.state, answer, lost = model.apply(self.state, op)
+        self.discarded.extend(lost)
+        return answer
+
+    def view(self) -> SubjectView:
+        assert self.state is not None
+        ch = self.state.channel
+        return SubjectView(ch.buffer, self.state.queue.backlog, ch.free_slots, ch.receiver.value)
+
+
+class ImplRunner:
+    """The asyncio implementation: one channel, the queue's sender, another producer's
+    clone, the receiver. Every operation is synchronous, so no event loop is needed;
+    `discarded` accumulates items the implementation reported lost."""
+
+    name = "impl"
+
+    def __init__(self) -> None:
+        self.tx: impl.Sender[int] | None = None
+        self.other: impl.Sender[int] | None = None
+        self.rx: impl.Receiver[int] | None = None
+        self.queue: impl.BackpressureQueue[int] | None = None
+        self.discarded: list[int] = []
+
+    def reset(self, capacity: int, cap: int) -> None:
+        queue: impl.BackpressureQueue[int] = impl.BackpressureQueue(cap)
+        self.tx, self.rx = impl.channel(capacity)
+        self.other, self.queue = self.tx.clone(), queue
+        self.discarded = []
+
+    def apply(self, op: Op) -> Answer:
+        tx, other, rx, queue = self.tx, self.other, self.rx, self.queue
+        if tx is None or other is None or rx is None or queue is None:
+            raise RuntimeError("apply() before reset()")
+        name = op.name
+        try:
+            if name is OpName.ENQUEUE_OR_SEND:
+                assert op.item is not None
+                queue.enqueue_or_send(tx, op.item)
+                return OK
+            if name is OpName.TRY_DRAIN_ONE:
+                return Ok(queue.try_drain_one(tx))
+            if name is OpName.TRY_SEND:
+                assert op.item is not None
+                other.try_send(op.item)
+                return OK
+            if name is OpName.TRY_RECV:
+                return Ok(rx.try_recv())
+            if name is OpName.CLOSE:
+                rx.close()
+                return OK
+            if name is OpName.DROP_RECEIVER:
+                self.discarded.extend(rx.drop())
+                return OK
+            if name is OpName.HAS_PENDING:
+                return Ok(queue.has_pending())
+            if name is OpName.LEN:
+                return Ok(len(queue))
+            return Ok(tx.capacity())
+        except impl.QueueFull:
+            return QUEUE_FULL
+        except impl.Closed as exc:
+            if name is OpName.TRY_DRAIN_ONE:
+                self.discarded.append(exc.item)
+            return CLOSED
+        except impl.ChannelClosed:
+            return CLOSED
+        except impl.ChannelFull:
+            return FULL
+        except impl.ChannelEmpty:
+            return EMPTY
+        except (impl.ChannelDisconnected, impl.HandleDroppedError):
+            # try_recv on a dropped receiver: the seed oracle answers Disconnected.
+            return DISCONNECTED
+
+    def view(self) -> SubjectView:
+        assert self.tx is not None and self.rx is not None and self.queue is not None
+        return SubjectView(
+            self.rx.buffered(), self.queue.backlog(), self.tx.capacity(), self.rx.status.value
+        )
+
+
+def make_runner(kind: str) -> ModelRunner | ImplRunner:
+    """A runner for `kind`, "model" or "impl"; raises ValueError naming other values."""
+    if kind == "model":
+        return ModelRunner()
+    if kind == "impl":
+        return ImplRunner()
+    raise ValueError(f"subject must be 'model' or 'impl', got {kind!r}")
