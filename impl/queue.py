@@ -56,6 +56,14 @@ class BackpressureQueue(Generic[T]):
                 raise QueueFull(item)
             backlog.append(item)
             return
+        # The reader's hot path: the common case (open, a slot free) is Sender.try_send
+        # inlined, worth a fifth of the cost of a call; every other case goes through it.
+        chan = tx._chan
+        if not chan.closed and len(chan.buffer) < chan.capacity:
+            chan.buffer.append(item)
+            if chan.recv_waiter is not None:
+                chan.wake_receiver()
+            return
         try:
             tx.try_send(item)
         except ChannelFull:

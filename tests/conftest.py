@@ -28,5 +28,5 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def oracle_path() -> Path:
     """The seed oracle binary; the test is skipped, saying why, where ../shared/ lacks it."""
     if not (ORACLE.is_file() and os.access(ORACLE, os.X_OK)):
-        pytest.skip(f"seed oracle not found at {ORACLE} (../shared/ absent): reference check skipped")
+        pytest.skip(f"seed oracle not found at {ORACLE} (../shared/ absent): reference skipped")
     return ORACLE
