@@ -6,11 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tidegate.proofs.commands import replay, verify
+from tidegate.proofs.commands import replay, serve, verify
 from tidegate.proofs.exitcodes import ExitCode
 
 # Each module here provides register(subparsers); add new subcommands to this tuple.
-COMMANDS = (verify, replay)
+COMMANDS = (verify, replay, serve)
 
 
 class _Parser(argparse.ArgumentParser):
