@@ -6,6 +6,7 @@ import argparse
 import functools
 import time
 
+from rich import box
 from rich.table import Table
 
 from tidegate.proofs.checks import Check, CheckContext, CheckResult, Profile, Verdict
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         result = check(ctx)
         results.append(result)
         console.print(f"[{_style(result.verdict)}]{result.verdict.value:>12}[/] {result.name}")
-    console.print(summary_table(results))
+    console.print(summary_table(results, plain=not console.is_terminal))
     findings = [f for r in results for f in r.findings]
     if findings:
         console.print("\nFindings (what the design does not guarantee):")
@@ -83,8 +84,9 @@ def overall(results: list[CheckResult]) -> ExitCode:
     return ExitCode.OK
 
 
-def summary_table(results: list[CheckResult]) -> Table:
-    table = Table(title="Summary", title_justify="left")
+def summary_table(results: list[CheckResult], plain: bool = False) -> Table:
+    """One row per check; `plain` draws it with ASCII only, for CI logs."""
+    table = Table(title="Summary", title_justify="left", box=box.ASCII if plain else box.HEAVY_HEAD)
     table.add_column("check")
     table.add_column("cases", justify="right")
     table.add_column("time", justify="right")
