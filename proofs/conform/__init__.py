@@ -1,0 +1,10 @@
+"""Conformance of ports: generation, coverage, shrinking and reporting behind `tidegate conform`.
+
+- `cases`: a `Case` (parameters and operations), judged by the model;
+- `coverage`: coverage kinds and the exact reachable set at small bounds;
+- `generate`: coverage-guided cases, then wide random runs;
+- `runner`: one case on an adapter, its first `Mismatch`;
+- `shrink`: a divergence down to a minimal case;
+- `protocol_check`: PROTOCOL.md's malformed requests;
+- `session`: one whole run (`conform`), `report`: printing it.
+"""

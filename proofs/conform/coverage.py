@@ -1,0 +1,126 @@
+"""Coverage kinds: which (abstract state, operation, answer) a run has exercised.
+
+The abstract state is what decides every answer: how full the channel's buffer
+is (empty, partial, full), how full the backlog is (empty, partial, at cap),
+and where the receiver stands (open, closed, dropped). A kind is that state,
+the operation applied to it, and the class of its answer (`ok int` stands for
+any integer). `reachable_kinds(bounds)` enumerates every kind reachable from
+`new(capacity, cap)` for each pair of the bounds, by breadth-first search over
+abstract states, and gives the shortest operation sequence that reaches each:
+the targets coverage-guided generation steers toward.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tidegate import model
+from tidegate.model import Answer, Err, Op, OpName
+from tidegate.proofs.conform.cases import RECEIVER_OPS, Case
+
+SMALL_BOUNDS: tuple[tuple[int, int], ...] = tuple(
+    (capacity, cap) for capacity in (1, 2, 3) for cap in (0, 1, 2, 3)
+)
+"""The (capacity, cap) pairs whose every reachable kind the coverage goal asks for."""
+
+Shape = tuple[str, str, str]
+
+
+@dataclass(frozen=True, order=True)
+class Kind:
+    """One (abstract state, operation, answer class) combination."""
+
+    buffer: str
+    backlog: str
+    receiver: str
+    op: str
+    answer: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.op} -> {self.answer} (buffer {self.buffer}, backlog {self.backlog}, "
+            f"receiver {self.receiver})"
+        )
+
+
+def _level(n: int, full: int) -> str:
+    if n == 0:
+        return "empty"
+    return "full" if n >= full else "partial"
+
+
+def shape(s: model.Subject) -> Shape:
+    """The abstract state of `s`."""
+    return (
+        _level(len(s.channel.buffer), s.channel.capacity),
+        _level(len(s.queue.backlog), s.queue.cap),
+        s.channel.receiver.value,
+    )
+
+
+def answer_class(answer: Answer) -> str:
+    """`ok null`, `ok true`, `ok false`, `ok int`, or the error's name."""
+    if isinstance(answer, Err):
+        return answer.kind.value
+    if answer.value is None:
+        return "ok null"
+    if isinstance(answer.value, bool):
+        return "ok true" if answer.value else "ok false"
+    return "ok int"
+
+
+def kind_of(before: model.Subject, op: Op, answer: Answer) -> Kind:
+    """The kind of applying `op` to `before` with result `answer`."""
+    return Kind(*shape(before), op.name.value, answer_class(answer))
+
+
+def allowed_ops(s: model.Subject, item: int) -> list[Op]:
+    """Every operation a trace may issue in state `s` (sending ones carry `item`)."""
+    dropped = s.channel.receiver is model.ReceiverState.DROPPED
+    return [
+        Op(name, item if name.takes_item else None)
+        for name in OpName
+        if not (dropped and name in RECEIVER_OPS)
+    ]
+
+
+def kinds_of(case: Case) -> set[Kind]:
+    """Every kind `case` exercises."""
+    state = model.new(case.capacity, case.cap)
+    kinds = set()
+    for op in case.ops:
+        after, answer, _ = model.apply(state, op)
+        kinds.add(kind_of(state, op, answer))
+        state = after
+    return kinds
+
+
+def reachable_kinds(bounds: Iterable[tuple[int, int]] = SMALL_BOUNDS) -> dict[Kind, Case]:
+    """Each kind reachable within `bounds`, with a shortest Case that exercises it last.
+
+    The search is over concrete states with fresh distinct items, deduplicated
+    by concrete lengths and receiver (items never decide an answer), so it is
+    exact for the given bounds.
+    """
+    targets: dict[Kind, Case] = {}
+    for capacity, cap in bounds:
+        start = model.new(capacity, cap)
+        seen = {_key(start)}
+        frontier: deque[tuple[model.Subject, tuple[Op, ...]]] = deque([(start, ())])
+        while frontier:
+            state, path = frontier.popleft()
+            for op in allowed_ops(state, len(path) + 1):
+                after, answer, _ = model.apply(state, op)
+                kind = kind_of(state, op, answer)
+                if kind not in targets:
+                    targets[kind] = Case(capacity, cap, (*path, op))
+                if _key(after) not in seen:
+                    seen.add(_key(after))
+                    frontier.append((after, (*path, op)))
+    return targets
+
+
+def _key(s: model.Subject) -> tuple[int, int, str]:
+    return len(s.channel.buffer), len(s.queue.backlog), s.channel.receiver.value

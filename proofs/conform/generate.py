@@ -1,0 +1,146 @@
+"""Operation sequences from the model: coverage-guided first, then long wide random runs.
+
+`coverage_cases` walks toward every reachable kind at small bounds: it starts
+from the shortest path to a kind not yet covered, then keeps choosing, among
+the operations allowed next, one whose kind is still uncovered (the model says
+which), so each case sweeps many kinds. `random_cases` then goes far beyond the
+recordings (capacity 1-5, cap 0-8, items up to 1022, 40 steps): capacity up to
+`WIDE_CAPACITY`, cap up to `WIDE_CAP` with the seed's caps 8 and 32 in the first
+runs, distinct items over the whole signed 64-bit range, hundreds of steps,
+alternating fill and drain phases so that large channels and backlogs really
+fill up and empty again.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from tidegate import model
+from tidegate.model import I64_MAX, I64_MIN, Op, OpName
+from tidegate.proofs.conform.cases import RECEIVER_OPS, Case
+from tidegate.proofs.conform.coverage import Kind, allowed_ops, kind_of, kinds_of
+
+WIDE_CAPACITY = 72
+WIDE_CAP = 72
+ANCHORS: tuple[tuple[int, int], ...] = ((64, 8), (3, 32), (1, 64), (40, 32), (72, 8), (5, 72))
+"""The first random runs' (capacity, cap): the seed's caps and the widest bounds, always run."""
+
+_EDGE_ITEMS = (I64_MIN, I64_MAX, 2**31, -(2**31) - 1, 2**32, 2**53 + 1, -1, 0)
+
+_PHASES: dict[str, dict[OpName, int]] = {
+    "fill": {
+        OpName.ENQUEUE_OR_SEND: 40,
+        OpName.TRY_SEND: 25,
+        OpName.TRY_RECV: 8,
+        OpName.TRY_DRAIN_ONE: 12,
+        OpName.HAS_PENDING: 5,
+        OpName.LEN: 5,
+        OpName.CAPACITY: 5,
+    },
+    "drain": {
+        OpName.ENQUEUE_OR_SEND: 10,
+        OpName.TRY_SEND: 5,
+        OpName.TRY_RECV: 40,
+        OpName.TRY_DRAIN_ONE: 30,
+        OpName.HAS_PENDING: 5,
+        OpName.LEN: 5,
+        OpName.CAPACITY: 5,
+    },
+    "mixed": {
+        OpName.ENQUEUE_OR_SEND: 25,
+        OpName.TRY_SEND: 15,
+        OpName.TRY_RECV: 25,
+        OpName.TRY_DRAIN_ONE: 20,
+        OpName.HAS_PENDING: 5,
+        OpName.LEN: 5,
+        OpName.CAPACITY: 5,
+    },
+}
+
+
+class Items:
+    """Distinct items: mostly uniform over the signed 64-bit range, some small, some edges."""
+
+    def __init__(self, rng: random.Random, wide: bool = True) -> None:
+        self.rng = rng
+        self.wide = wide
+        self.used: set[int] = set()
+        self.edges = list(_EDGE_ITEMS)
+        rng.shuffle(self.edges)
+
+    def next(self) -> int:
+        """A fresh item never returned before by this source."""
+        while True:
+            roll = self.rng.random()
+            if not self.wide or roll < 0.3:
+                item = len(self.used) + 1
+            elif roll < 0.35 and self.edges:
+                item = self.edges.pop()
+            else:
+                item = self.rng.randint(I64_MIN, I64_MAX)
+            if item not in self.used:
+                self.used.add(item)
+                return item
+
+
+def coverage_cases(
+    targets: dict[Kind, Case], rng: random.Random, extend: int = 24
+) -> Iterator[Case]:
+    """Cases that together exercise every kind of `targets` (see the module docstring)."""
+    covered: set[Kind] = set()
+    for kind in sorted(targets):
+        if kind in covered:
+            continue
+        start = targets[kind]
+        items = Items(rng, wide=False)
+        ops = [_renumber(op, items) for op in start.ops]
+        state = model.new(start.capacity, start.cap)
+        for op in ops:
+            state = model.apply(state, op).state
+        seen = covered | kinds_of(Case(start.capacity, start.cap, tuple(ops)))
+        for _ in range(extend):
+            choices = allowed_ops(state, items.next())
+            kinds = [kind_of(state, op, model.apply(state, op).answer) for op in choices]
+            fresh = [op for op, k in zip(choices, kinds, strict=True) if k not in seen]
+            op = rng.choice(fresh or choices)
+            after, answer, _ = model.apply(state, op)
+            seen.add(kind_of(state, op, answer))
+            ops.append(op)
+            state = after
+        case = Case(start.capacity, start.cap, tuple(ops))
+        covered |= kinds_of(case)
+        yield case
+
+
+def _renumber(op: Op, items: Items) -> Op:
+    return Op(op.name, items.next()) if op.name.takes_item else op
+
+
+def random_case(rng: random.Random, index: int, max_steps: int) -> Case:
+    """The `index`-th wide random run: anchored bounds first, then random ones."""
+    if index < len(ANCHORS):
+        capacity, cap = ANCHORS[index]
+    else:
+        capacity = rng.randint(1, 8) if rng.random() < 0.4 else rng.randint(1, WIDE_CAPACITY)
+        cap = rng.choice((0, 8, 32, rng.randint(1, 4), rng.randint(0, WIDE_CAP)))
+    length = rng.randint(min(100, max_steps), max_steps)
+    items = Items(rng)
+    phase = rng.choice(list(_PHASES))
+    ops: list[Op] = []
+    dropped = False
+    for _ in range(length):
+        if rng.random() < 0.06:
+            phase = rng.choice(list(_PHASES))
+        roll = rng.random()
+        if roll < 0.002 and not dropped:
+            name = OpName.DROP_RECEIVER
+        elif roll < 0.006 and not dropped:
+            name = OpName.CLOSE
+        else:
+            weights = _PHASES[phase]
+            names = [n for n in weights if not (dropped and n in RECEIVER_OPS)]
+            name = rng.choices(names, [weights[n] for n in names])[0]
+        dropped = dropped or name is OpName.DROP_RECEIVER
+        ops.append(Op(name, items.next() if name.takes_item else None))
+    return Case(capacity, cap, tuple(ops))

@@ -1,0 +1,71 @@
+"""Printing a conformance outcome: phase lines, and a divergence as a step table."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from tidegate.proofs.conform.runner import Mismatch
+from tidegate.proofs.conform.session import Outcome
+from tidegate.proofs.exitcodes import ExitCode
+
+_WORDS = {
+    ExitCode.OK: "CONFORMS",
+    ExitCode.FAILED: "DIVERGED",
+    ExitCode.USAGE: "ADAPTER ERROR",
+    ExitCode.INCONCLUSIVE: "INCONCLUSIVE (the budget ended before the coverage goal; not a pass)",
+}
+
+
+def step_table(mismatch: Mismatch) -> list[str]:
+    """The divergent case as aligned lines: step, operation, expected, got."""
+    case = mismatch.case
+    rows = [("new", f"new(capacity={case.capacity}, cap={case.cap})")]
+    rows += [(str(index), str(op)) for index, op in enumerate(case.ops)]
+    width = max(len(op) for _, op in rows) + 2
+    lines = [f"{'step':>5}  {'operation':<{width}}{'expected':<16}got"]
+    for (step, op), want, got in zip(rows, mismatch.expected, mismatch.answers, strict=True):
+        mark = "   <-- differs" if want != got else ""
+        lines.append(f"{step:>5}  {op:<{width}}{want!s:<16}{got}{mark}")
+    return lines
+
+
+def print_outcome(console: Console, outcome: Outcome) -> None:
+    """Print what the run covered and, if it diverged, the minimal trace."""
+    for phase in outcome.phases:
+        console.print(f"  {phase.name}: {phase.cases} cases, {phase.steps:,} steps")
+    console.print(
+        f"  coverage: {outcome.covered}/{outcome.reachable} reachable (state, op, answer) "
+        "kinds at capacity 1-3, cap 0-3"
+    )
+    if outcome.budget_ended:
+        console.print("  the time budget ended before every case ran")
+    if outcome.protocol is not None:
+        report = outcome.protocol
+        bad = len(report.failures)
+        console.print(f"  protocol: {report.probes - bad}/{report.probes} malformed-request probes")
+        for line in report.failures:
+            console.print(f"    FAIL {line}", markup=False)
+        for line in report.notes:
+            console.print(f"    note {line}", markup=False)
+    if outcome.error is not None:
+        console.print(f"error: {outcome.error}", markup=False)
+    if outcome.minimal is not None and outcome.found is not None:
+        found, minimal = outcome.found, outcome.minimal
+        console.print(
+            f"divergence in {outcome.source} at step {found.step}; minimal trace "
+            f"({minimal.case.describe()}, {outcome.shrink_runs} shrinking runs, "
+            + (
+                "confirmed on a fresh adapter process):"
+                if outcome.confirmed
+                else "NOT reproduced "
+                "on a fresh adapter process: the adapter's answers depend on earlier sessions):"
+            ),
+            markup=False,
+        )
+        for line in step_table(minimal):
+            console.print(f"  {line}", markup=False)
+    rate = outcome.requests / outcome.seconds if outcome.seconds > 0 else 0.0
+    console.print(
+        f"{_WORDS[outcome.code]}: {outcome.requests:,} requests in {outcome.seconds:.1f}s "
+        f"({rate:,.0f}/s) (exit {int(outcome.code)})"
+    )

@@ -1,0 +1,209 @@
+"""One conformance run against an adapter: replay, coverage-guided cases, wide random runs.
+
+`conform(command, settings)` starts the adapter and feeds it, in order, the
+shipped recordings and any extra traces, the coverage cases, then the random
+runs, comparing every answer. The first divergence is shrunk and confirmed on a
+fresh adapter process; an adapter that breaks the protocol ends the run with
+its error. The outcome's `code` is the exit code: 0 conforms, 1 diverged, 2
+adapter error, 3 the time budget ended before the coverage goal was met.
+
+The coverage goal: every reachable kind at `SMALL_BOUNDS`, and every anchor run
+(`ANCHORS`: caps 8, 32 and 64+, capacity 64+, hundreds of steps, items at the
+ends of the signed 64-bit range).
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from tidegate.model import Answer
+from tidegate.proofs.adapter import Adapter, AdapterError
+from tidegate.proofs.conform.cases import Case, case_of
+from tidegate.proofs.conform.coverage import Kind, kinds_of, reachable_kinds
+from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
+from tidegate.proofs.conform.protocol_check import ProtocolReport, check_protocol
+from tidegate.proofs.conform.runner import Mismatch, run_case
+from tidegate.proofs.conform.shrink import shrink
+from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs.traces import Trace, recorded_traces
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a conformance run is sized; the defaults are `tidegate conform`'s."""
+
+    seed: int = 0
+    max_examples: int = 200
+    """Random runs after the coverage cases."""
+    max_steps: int = 400
+    """Longest random run, in steps (runs are 100 to max_steps long)."""
+    time_budget: float | None = None
+    """Seconds for the whole run; when it ends early the outcome is inconclusive unless the
+    coverage goal was already met."""
+    op_timeout: float = 5.0
+    """Seconds the adapter may take to answer one request."""
+    recordings: bool = True
+    traces: tuple[Trace, ...] = ()
+    check_protocol: bool = False
+    shrink_budget: int = 5000
+
+
+@dataclass
+class Phase:
+    """What one phase ran: cases and steps."""
+
+    name: str
+    cases: int = 0
+    steps: int = 0
+
+
+@dataclass
+class Outcome:
+    """Everything a conformance run found; `code` is its exit code."""
+
+    code: ExitCode = ExitCode.OK
+    phases: list[Phase] = field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+    covered: int = 0
+    reachable: int = 0
+    anchors_run: int = 0
+    budget_ended: bool = False
+    error: str | None = None
+    protocol: ProtocolReport | None = None
+    found: Mismatch | None = None
+    """The divergence as first seen."""
+    minimal: Mismatch | None = None
+    """The shrunk divergence (same as `found` for a trace that was not shrunk)."""
+    shrink_runs: int = 0
+    confirmed: bool = False
+    source: str = ""
+    """Where the divergence was found: a trace id or a generated case's label."""
+
+
+Tick = Callable[[int], None]
+_Work = tuple[str, str, Case, Sequence[Answer] | None]
+
+
+def planned_cases(settings: Settings) -> int:
+    """How many cases a full run feeds the adapter (for progress)."""
+    recordings = 600 if settings.recordings else 0
+    return recordings + len(settings.traces) + len(_coverage(settings)) + settings.max_examples
+
+
+def _coverage(settings: Settings) -> list[Case]:
+    return _coverage_for_seed(settings.seed)
+
+
+@functools.cache
+def _coverage_for_seed(seed: int) -> list[Case]:
+    return list(coverage_cases(_targets(), random.Random(seed)))
+
+
+def _work(settings: Settings) -> Iterator[_Work]:
+    """(phase, label, case, expected answers or None for the model's) in run order."""
+    traces = (recorded_traces() if settings.recordings else []) + list(settings.traces)
+    for trace in traces:
+        yield "traces", trace.id, case_of(trace), [step.result for step in trace.steps]
+    for index, case in enumerate(_coverage(settings)):
+        yield "coverage", f"coverage case {index}", case, None
+    rng = random.Random(f"tidegate-conform-{settings.seed}")
+    for index in range(settings.max_examples):
+        case = random_case(rng, index, settings.max_steps)
+        yield "random", f"random run {index} ({case.describe()})", case, None
+
+
+def conform(command: str, settings: Settings, tick: Tick | None = None) -> Outcome:
+    """Run the conformance check of the adapter started by `command` (see the module doc)."""
+    start = time.monotonic()
+    outcome = Outcome()
+    targets = _targets()
+    outcome.reachable = len(targets)
+    covered: set[Kind] = set()
+    try:
+        adapter = Adapter(command, timeout=settings.op_timeout)
+    except AdapterError as exc:
+        outcome.code, outcome.error = ExitCode.USAGE, str(exc)
+        return outcome
+    phases: dict[str, Phase] = {}
+    try:
+        if settings.check_protocol:
+            outcome.protocol = check_protocol(adapter)
+        for done, (phase_name, label, case, expected) in enumerate(_work(settings)):
+            if settings.time_budget is not None and time.monotonic() - start > settings.time_budget:
+                outcome.budget_ended = True
+                break
+            found = run_case(adapter, case, expected)
+            phase = phases.setdefault(phase_name, Phase(phase_name))
+            phase.cases += 1
+            phase.steps += len(case.ops) if found is None else len(found.case.ops)
+            if found is not None:
+                outcome.found, outcome.source = found, label
+                break
+            covered |= kinds_of(case) & targets.keys()
+            if phase_name == "random" and phase.cases <= len(ANCHORS):
+                outcome.anchors_run = phase.cases
+            if tick is not None:
+                tick(done + 1)
+    except AdapterError as exc:
+        outcome.code, outcome.error = ExitCode.USAGE, str(exc)
+    finally:
+        outcome.requests = adapter.requests
+        adapter.close()
+    outcome.phases = list(phases.values())
+    outcome.covered = len(covered)
+    if outcome.error is None and outcome.found is not None:
+        _minimize(command, settings, outcome)
+        outcome.code = ExitCode.FAILED
+    elif outcome.error is None:
+        outcome.code = _verdict(outcome)
+    outcome.seconds = time.monotonic() - start
+    return outcome
+
+
+@functools.cache
+def _targets() -> dict[Kind, Case]:
+    return reachable_kinds()
+
+
+def _verdict(outcome: Outcome) -> ExitCode:
+    if outcome.protocol is not None and outcome.protocol.failures:
+        return ExitCode.FAILED
+    goal = outcome.covered == outcome.reachable and outcome.anchors_run == len(ANCHORS)
+    return ExitCode.OK if goal else ExitCode.INCONCLUSIVE
+
+
+def _minimize(command: str, settings: Settings, outcome: Outcome) -> None:
+    """Shrink `outcome.found` (when the model is its reference) and confirm it afresh."""
+    found = outcome.found
+    assert found is not None
+    minimal = found
+    # A trace whose recorded answers differ from the model is its own reference: not shrunk.
+    if list(found.expected[1:]) == found.case.expected():
+        holder = [Adapter(command, timeout=settings.op_timeout)]
+
+        def test(case: Case) -> Mismatch | None:
+            try:
+                return run_case(holder[0], case)
+            except AdapterError:
+                # A candidate that crashes the adapter is another failure: skip it, go on.
+                holder[0].close()
+                holder[0] = Adapter(command, timeout=settings.op_timeout)
+                return None
+
+        try:
+            minimal, outcome.shrink_runs = shrink(found, test, settings.shrink_budget)
+        finally:
+            holder[0].close()
+    outcome.minimal = minimal
+    try:
+        with Adapter(command, timeout=settings.op_timeout) as fresh:
+            expected = list(minimal.expected[1:])
+            again = run_case(fresh, minimal.case, expected)
+        outcome.confirmed = again is not None and again.answers == minimal.answers
+    except AdapterError:
+        outcome.confirmed = False

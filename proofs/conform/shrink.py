@@ -1,0 +1,143 @@
+"""Shrinking a divergence to a minimal case: fewest steps, then smallest parameters and items.
+
+`shrink(mismatch, test)` only ever keeps candidates that `test` (a run on the
+adapter) still finds diverging, so the result is a real divergence, never a
+guess. The passes, repeated until none makes progress:
+
+1. drop every step that changed nothing in the model (failed sends, empty
+   receives, observers) at once — long random runs are mostly such steps;
+2. delete chunks of steps, halving the chunk size down to single steps, so
+   that no single step can be removed from the result;
+3. lower capacity, then cap, to the smallest value that still diverges;
+4. renumber the items 1, 2, 3, ... in order of appearance, or, if the bug needs
+   large items, lower each item's magnitude by bisection (items stay distinct).
+
+Each kept candidate is cut at its own first divergence, so the last step of
+the result is always the wrong answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tidegate import model
+from tidegate.model import Op
+from tidegate.proofs.conform.cases import Case, valid_ops
+from tidegate.proofs.conform.runner import Mismatch
+
+Test = Callable[[Case], Mismatch | None]
+
+
+class _Shrinker:
+    def __init__(self, best: Mismatch, test: Test, budget: int) -> None:
+        self.best = best
+        self.test = test
+        self.budget = budget
+        self.attempts = 0
+        self.tried: set[Case] = set()
+
+    def attempt(self, case: Case) -> bool:
+        """Run `case` unless tried or invalid; keep it when it diverges and is no longer."""
+        if case in self.tried or not valid_ops(case.ops) or self.attempts >= self.budget:
+            return False
+        self.tried.add(case)
+        self.attempts += 1
+        found = self.test(case)
+        if found is None or _size(found.case) > _size(self.best.case):
+            return False
+        self.best = found
+        return True
+
+    @property
+    def ops(self) -> tuple[Op, ...]:
+        return self.best.case.ops
+
+    def with_ops(self, ops: tuple[Op, ...] | list[Op]) -> Case:
+        return Case(self.best.case.capacity, self.best.case.cap, tuple(ops))
+
+    def drop_idle_steps(self) -> bool:
+        state = model.new(self.best.case.capacity, self.best.case.cap)
+        kept = []
+        for op in self.ops[:-1]:
+            after = model.apply(state, op).state
+            if after != state:
+                kept.append(op)
+            state = after
+        return len(kept) + 1 < len(self.ops) and self.attempt(self.with_ops([*kept, self.ops[-1]]))
+
+    def delete_chunks(self) -> bool:
+        progress = False
+        size = max(1, len(self.ops) // 2)
+        while size >= 1:
+            start = len(self.ops) - size
+            while start >= 0:
+                ops = self.ops
+                if self.attempt(self.with_ops(ops[:start] + ops[start + size :])):
+                    progress = True
+                start = min(start, len(self.ops)) - size
+            size //= 2
+        return progress
+
+    def lower_parameters(self) -> bool:
+        progress = False
+        for capacity in range(1, self.best.case.capacity):
+            case = Case(capacity, self.best.case.cap, self.ops)
+            if self.attempt(case):
+                progress = True
+                break
+        for cap in range(0, self.best.case.cap):
+            if self.attempt(Case(self.best.case.capacity, cap, self.ops)):
+                progress = True
+                break
+        return progress
+
+    def lower_items(self) -> bool:
+        order = list(dict.fromkeys(op.item for op in self.ops if op.item is not None))
+        small = {item: n for n, item in enumerate(order, 1)}
+        if order != list(small.values()) and self.attempt(self.with_ops(_renamed(self.ops, small))):
+            return True
+        progress = False
+        for item in order:
+            progress |= self._bisect_item(item)
+        return progress
+
+    def _bisect_item(self, item: int) -> bool:
+        """Lower |item| to the smallest magnitude that still diverges, keeping its sign."""
+        sign = -1 if item < 0 else 1
+        low, high = 0, abs(item)
+        found = False
+        while high - low > 1 and self.attempts < self.budget:
+            middle = (low + high) // 2
+            value = sign * middle
+            used = {op.item for op in self.ops}
+            if value not in used and self.attempt(self.with_ops(_renamed(self.ops, {item: value}))):
+                item, high, found = value, middle, True
+            else:
+                low = middle
+        return found
+
+
+def _renamed(ops: tuple[Op, ...], names: dict[int, int]) -> list[Op]:
+    return [Op(op.name, names.get(op.item, op.item)) if op.item is not None else op for op in ops]
+
+
+def _size(case: Case) -> tuple[int, int, int, int]:
+    items = sum(abs(op.item) for op in case.ops if op.item is not None)
+    return (len(case.ops), case.capacity, case.cap, items)
+
+
+def shrink(mismatch: Mismatch, test: Test, budget: int = 5000) -> tuple[Mismatch, int]:
+    """A minimal divergence found from `mismatch`, and how many candidates were run.
+
+    `budget` bounds the runs; the result is the smallest divergence seen so far
+    when it runs out.
+    """
+    shrinker = _Shrinker(mismatch, test, budget)
+    for _ in range(8):
+        progress = shrinker.drop_idle_steps()
+        progress |= shrinker.delete_chunks()
+        progress |= shrinker.lower_parameters()
+        progress |= shrinker.lower_items()
+        if not progress or shrinker.attempts >= budget:
+            break
+    return shrinker.best, shrinker.attempts
