@@ -71,9 +71,11 @@ def channel_try_send(ch: ChannelState, item: int) -> tuple[ChannelState, Answer]
     - no free slot: answers Full, state unchanged (the item is handed back);
     - otherwise: the item joins the back of the buffer, answers ok.
 
-    post: len(__return__[0].buffer) - len(ch.buffer) == (1 if __return__[1] == OK else 0)
-    post: __return__[1] != OK or __return__[0].buffer[-1] == item
-    post: __return__[0].receiver == ch.receiver
+    post: __return__[1] in (OK, FULL, CLOSED)
+    post: (__return__[1] == CLOSED) == ch.is_closed
+    post: (__return__[1] == FULL) == (not ch.is_closed and ch.free_slots == 0)
+    post: __return__[0].buffer == (ch.buffer + (item,) if __return__[1] == OK else ch.buffer)
+    post: (__return__[0].capacity, __return__[0].receiver) == (ch.capacity, ch.receiver)
     """
     if ch.is_closed:
         return ch, CLOSED
@@ -93,8 +95,11 @@ def channel_try_recv(ch: ChannelState) -> tuple[ChannelState, Answer]:
       Disconnected only once every sender is gone, which never happens here;
       tokio >= 1.49 (and 1.43.4, 1.47.3) would answer Disconnected when closed.
 
-    post: __return__[0].receiver == ch.receiver
-    post: len(ch.buffer) - len(__return__[0].buffer) == (1 if isinstance(__return__[1], Ok) else 0)
+    post: (__return__[1] == DISCONNECTED) == (ch.receiver == ReceiverState.DROPPED)
+    post: (__return__[1] == EMPTY) == (ch.receiver != ReceiverState.DROPPED and not ch.buffer)
+    post: not isinstance(__return__[1], Ok) or (__return__[1].value, __return__[0].buffer) == (ch.buffer[0], ch.buffer[1:])
+    post: isinstance(__return__[1], Ok) or __return__[0] == ch
+    post: (__return__[0].capacity, __return__[0].receiver) == (ch.capacity, ch.receiver)
     """
     if ch.receiver is ReceiverState.DROPPED:
         return ch, DISCONNECTED
@@ -109,8 +114,8 @@ def channel_close(ch: ChannelState) -> ChannelState:
     Leaves the buffer and so the free-slot count unchanged. A no-op when the
     receiver is already closed or dropped.
 
-    post: __return__.buffer == ch.buffer
-    post: __return__.receiver != ReceiverState.OPEN
+    post: (__return__.capacity, __return__.buffer) == (ch.capacity, ch.buffer)
+    post: __return__.receiver == (ReceiverState.CLOSED if ch.receiver == ReceiverState.OPEN else ch.receiver)
     """
     if ch.receiver is ReceiverState.OPEN:
         return replace(ch, receiver=ReceiverState.CLOSED)
@@ -123,7 +128,7 @@ def channel_drop_receiver(ch: ChannelState) -> tuple[ChannelState, tuple[int, ..
     Returns the new state and the items discarded, in buffer order (empty when
     already dropped). Afterwards every slot reads free.
 
-    post: __return__[0].receiver == ReceiverState.DROPPED
+    post: __return__[0] == ChannelState(ch.capacity, (), ReceiverState.DROPPED)
     post: __return__[0].free_slots == ch.capacity
     post: __return__[1] == ch.buffer
     """

@@ -28,9 +28,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from tidegate.model.answers import CLOSED, FULL, OK, QUEUE_FULL, Answer, Ok
+# DISCONNECTED, EMPTY and ReceiverState are named only by the contracts, which CrossHair
+# evaluates in this module's namespace.
+from tidegate.model.answers import (
+    CLOSED,
+    DISCONNECTED,  # noqa: F401
+    EMPTY,  # noqa: F401
+    FULL,
+    OK,
+    QUEUE_FULL,
+    Answer,
+    Ok,
+)
 from tidegate.model.channel import (
     ChannelState,
+    ReceiverState,  # noqa: F401
     channel_close,
     channel_drop_receiver,
     channel_try_recv,
@@ -66,6 +78,9 @@ def new(capacity: int, cap: int) -> Subject:
 
     Raises ModelTypeError if either is not an int (bools refused), and
     ModelValueError if `capacity` < 1 or `cap` < 0.
+
+    pre: capacity >= 1 and cap >= 0
+    post: __return__ == Subject(ChannelState(capacity, (), ReceiverState.OPEN), QueueState(cap, ()))
     """
     capacity = require_int("capacity", capacity, minimum=1)
     cap = require_int("cap", cap, minimum=0)
@@ -86,12 +101,15 @@ def enqueue_or_send(s: Subject, item: int) -> Transition:
     Raises ModelTypeError / ModelValueError if `item` is not a signed 64-bit int.
 
     pre: -(2**63) <= item < 2**63
-    post: __return__.discarded == ()
-    post: __return__.answer != OK or item in (__return__.state.queue.backlog + __return__.state.channel.buffer)
-    post: (__return__.answer == OK) == (len(__return__.state.queue.backlog) + len(__return__.state.channel.buffer) == len(s.queue.backlog) + len(s.channel.buffer) + 1)
+    post: __return__.answer in (OK, QUEUE_FULL, CLOSED)
+    post: (__return__.answer == QUEUE_FULL) == (s.queue.at_cap and (s.queue.has_pending or (s.channel.free_slots == 0 and not s.channel.is_closed)))
+    post: (__return__.answer == CLOSED) == (not s.queue.has_pending and s.channel.is_closed)
     post: __return__.answer == OK or __return__.state == s
-    post: __return__.answer != QUEUE_FULL or s.queue.at_cap
+    post: __return__.answer != OK or (__return__.state.queue.backlog, __return__.state.channel.buffer) in ((s.queue.backlog + (item,), s.channel.buffer), (s.queue.backlog, s.channel.buffer + (item,)))
+    post: (__return__.state.channel.buffer == s.channel.buffer + (item,)) == (not s.queue.has_pending and s.channel.free_slots > 0 and not s.channel.is_closed)
     post: not s.queue.has_pending or __return__.state.channel == s.channel
+    post: (__return__.state.queue.cap, __return__.state.channel.receiver) == (s.queue.cap, s.channel.receiver)
+    post: __return__.discarded == ()
     """
     item = require_item(item)
     q = s.queue
@@ -118,10 +136,15 @@ def try_drain_one(s: Subject) -> Transition:
     - channel closed or dropped: the front item is discarded (reported in
       `discarded`); Closed. The rest of the backlog stays.
 
-    post: __return__.answer != Ok(True) or __return__.state.channel.buffer == s.channel.buffer + s.queue.backlog[:1]
+    post: __return__.answer in (Ok(True), Ok(False), CLOSED)
+    post: (__return__.answer == Ok(True)) == (s.queue.has_pending and s.channel.free_slots > 0 and not s.channel.is_closed)
+    post: (__return__.answer == CLOSED) == (s.queue.has_pending and s.channel.is_closed)
+    post: __return__.answer != Ok(True) or (__return__.state.channel.buffer, __return__.state.queue.backlog) == (s.channel.buffer + s.queue.backlog[:1], s.queue.backlog[1:])
     post: __return__.answer != Ok(False) or __return__.state == s
-    post: __return__.answer != CLOSED or (__return__.discarded == s.queue.backlog[:1] and __return__.state.queue.backlog == s.queue.backlog[1:])
-    post: __return__.state.queue.backlog == s.queue.backlog[len(s.queue.backlog) - len(__return__.state.queue.backlog):]
+    post: __return__.answer != CLOSED or (__return__.discarded, __return__.state.queue.backlog, __return__.state.channel) == (s.queue.backlog[:1], s.queue.backlog[1:], s.channel)
+    post: __return__.answer == CLOSED or __return__.discarded == ()
+    post: len(__return__.state.queue.backlog) + len(__return__.state.channel.buffer) + len(__return__.discarded) == len(s.queue.backlog) + len(s.channel.buffer)
+    post: (__return__.state.queue.cap, __return__.state.channel.receiver) == (s.queue.cap, s.channel.receiver)
     """
     q = s.queue
     if not q.has_pending:
@@ -143,8 +166,13 @@ def try_send(s: Subject, item: int) -> Transition:
     never involved: the other producer can take the slot a backlog waits for.
 
     pre: -(2**63) <= item < 2**63
-    post: __return__.state.queue == s.queue
+    post: __return__.answer in (OK, FULL, CLOSED)
+    post: (__return__.answer == CLOSED) == s.channel.is_closed
+    post: (__return__.answer == FULL) == (s.channel.free_slots == 0 and not s.channel.is_closed)
+    post: __return__.state.channel.buffer == (s.channel.buffer + (item,) if __return__.answer == OK else s.channel.buffer)
     post: __return__.answer == OK or __return__.state == s
+    post: (__return__.state.queue, __return__.state.channel.receiver) == (s.queue, s.channel.receiver)
+    post: __return__.discarded == ()
     """
     item = require_item(item)
     channel, answer = channel_try_send(s.channel, item)
@@ -154,8 +182,12 @@ def try_send(s: Subject, item: int) -> Transition:
 def try_recv(s: Subject) -> Transition:
     """The receiver's `try_recv()`: see `channel_try_recv` for every case.
 
-    post: __return__.state.queue == s.queue
-    post: not isinstance(__return__.answer, Ok) or (__return__.answer.value == s.channel.buffer[0])
+    post: (__return__.answer == DISCONNECTED) == (s.channel.receiver == ReceiverState.DROPPED)
+    post: (__return__.answer == EMPTY) == (not s.channel.buffer and s.channel.receiver != ReceiverState.DROPPED)
+    post: not isinstance(__return__.answer, Ok) or (__return__.answer.value, __return__.state.channel.buffer) == (s.channel.buffer[0], s.channel.buffer[1:])
+    post: isinstance(__return__.answer, Ok) or __return__.state == s
+    post: (__return__.state.queue, __return__.state.channel.receiver) == (s.queue, s.channel.receiver)
+    post: __return__.discarded == ()
     """
     channel, answer = channel_try_recv(s.channel)
     return Transition(replace(s, channel=channel), answer)
@@ -164,7 +196,9 @@ def try_recv(s: Subject) -> Transition:
 def close(s: Subject) -> Transition:
     """The receiver's `close()`: answers ok; see `channel_close`.
 
-    post: __return__.answer == OK
+    post: (__return__.answer, __return__.discarded) == (OK, ())
+    post: __return__.state.channel.receiver == (ReceiverState.CLOSED if s.channel.receiver == ReceiverState.OPEN else s.channel.receiver)
+    post: (__return__.state.queue, __return__.state.channel.buffer) == (s.queue, s.channel.buffer)
     post: __return__.state.channel.free_slots == s.channel.free_slots
     """
     return Transition(replace(s, channel=channel_close(s.channel)), OK)
@@ -173,9 +207,8 @@ def close(s: Subject) -> Transition:
 def drop_receiver(s: Subject) -> Transition:
     """The receiver goes away: answers ok; the buffered items are discarded.
 
-    post: __return__.answer == OK
-    post: __return__.discarded == s.channel.buffer
-    post: __return__.state.queue == s.queue
+    post: (__return__.answer, __return__.discarded) == (OK, s.channel.buffer)
+    post: __return__.state == Subject(ChannelState(s.channel.capacity, (), ReceiverState.DROPPED), s.queue)
     """
     channel, lost = channel_drop_receiver(s.channel)
     return Transition(replace(s, channel=channel), OK, lost)
@@ -184,7 +217,7 @@ def drop_receiver(s: Subject) -> Transition:
 def has_pending(s: Subject) -> Transition:
     """ok true while the backlog holds an item; changes nothing.
 
-    post: __return__.state == s
+    post: __return__ == (s, Ok(len(s.queue.backlog) > 0), ())
     """
     return Transition(s, Ok(s.queue.has_pending))
 
@@ -192,7 +225,7 @@ def has_pending(s: Subject) -> Transition:
 def backlog_len(s: Subject) -> Transition:
     """The protocol's `len`: ok with the backlog's length; changes nothing.
 
-    post: __return__.state == s
+    post: __return__ == (s, Ok(len(s.queue.backlog)), ())
     post: 0 <= __return__.answer.value <= s.queue.cap
     """
     return Transition(s, Ok(len(s.queue.backlog)))
@@ -201,6 +234,7 @@ def backlog_len(s: Subject) -> Transition:
 def capacity(s: Subject) -> Transition:
     """ok with the channel's free slots (`ChannelState.free_slots`); changes nothing.
 
-    post: __return__.state == s
+    post: __return__ == (s, Ok(s.channel.capacity - len(s.channel.buffer)), ())
+    post: 0 <= __return__.answer.value <= s.channel.capacity
     """
     return Transition(s, Ok(s.channel.free_slots))
