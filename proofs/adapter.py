@@ -101,6 +101,7 @@ class Adapter:
         self._buffer = b""
         self._eof = False
         self._closed = False
+        self._last = "(nothing yet)"
 
     @property
     def pid(self) -> int:
@@ -126,10 +127,11 @@ class Adapter:
         stray = self._poll_line(0.0, line)
         if stray is not None:
             raise self._error(
-                f"wrote an extra line {_show(stray)} before request {line}: "
+                f"wrote an extra line {_show(stray)} after its answer to {self._last}: "
                 "exactly one answer line per request"
             )
         self.requests += 1
+        self._last = line
         try:
             self._stdin.write(line.encode() + b"\n")
         except (BrokenPipeError, ConnectionResetError):

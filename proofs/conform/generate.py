@@ -47,6 +47,15 @@ _PHASES: dict[str, dict[OpName, int]] = {
         OpName.LEN: 5,
         OpName.CAPACITY: 5,
     },
+    "churn": {
+        OpName.ENQUEUE_OR_SEND: 30,
+        OpName.TRY_SEND: 10,
+        OpName.TRY_RECV: 40,
+        OpName.TRY_DRAIN_ONE: 15,
+        OpName.HAS_PENDING: 2,
+        OpName.LEN: 2,
+        OpName.CAPACITY: 1,
+    },
     "mixed": {
         OpName.ENQUEUE_OR_SEND: 25,
         OpName.TRY_SEND: 15,
@@ -127,16 +136,16 @@ def random_case(rng: random.Random, index: int, max_steps: int) -> Case:
     length = rng.randint(min(100, max_steps), max_steps)
     items = Items(rng)
     phase = rng.choice(list(_PHASES))
+    # Closing or dropping ends all sending, so it comes late in a run, if at all.
+    ending = rng.choice((None, None, OpName.CLOSE, OpName.DROP_RECEIVER))
+    end_at = int(length * rng.uniform(0.7, 1.0))
     ops: list[Op] = []
     dropped = False
-    for _ in range(length):
+    for step in range(length):
         if rng.random() < 0.06:
             phase = rng.choice(list(_PHASES))
-        roll = rng.random()
-        if roll < 0.002 and not dropped:
-            name = OpName.DROP_RECEIVER
-        elif roll < 0.006 and not dropped:
-            name = OpName.CLOSE
+        if step == end_at and ending is not None:
+            name = ending
         else:
             weights = _PHASES[phase]
             names = [n for n in weights if not (dropped and n in RECEIVER_OPS)]

@@ -39,7 +39,7 @@ class Settings:
     seed: int = 0
     max_examples: int = 200
     """Random runs after the coverage cases."""
-    max_steps: int = 400
+    max_steps: int = 500
     """Longest random run, in steps (runs are 100 to max_steps long)."""
     time_budget: float | None = None
     """Seconds for the whole run; when it ends early the outcome is inconclusive unless the
@@ -130,6 +130,7 @@ def conform(command: str, settings: Settings, tick: Tick | None = None) -> Outco
         outcome.code, outcome.error = ExitCode.USAGE, str(exc)
         return outcome
     phases: dict[str, Phase] = {}
+    label = "the protocol probes"
     try:
         if settings.check_protocol:
             outcome.protocol = check_protocol(adapter)
@@ -150,7 +151,7 @@ def conform(command: str, settings: Settings, tick: Tick | None = None) -> Outco
             if tick is not None:
                 tick(done + 1)
     except AdapterError as exc:
-        outcome.code, outcome.error = ExitCode.USAGE, str(exc)
+        outcome.code, outcome.error = ExitCode.USAGE, f"during {label}: {exc}"
     finally:
         outcome.requests = adapter.requests
         adapter.close()

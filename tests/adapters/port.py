@@ -1,0 +1,189 @@
+"""A stand-alone port of the backpressure queue and its channel, as another team would write it.
+
+It imports nothing from tidegate: a ring-buffer channel with a permit count, a
+list backlog, and a PROTOCOL.md adapter loop. Run with no argument it
+conforms; `--bug NAME` plants one mistake a port plausibly makes (see BUGS).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+BUGS = {
+    # in the queue
+    "drain-reorders": "try_drain_one takes the newest backlog item instead of the oldest",
+    "send-past-backlog": "enqueue_or_send tries the channel even while the backlog is non-empty",
+    "queuefull-off-by-one": "QueueFull only when len > cap instead of len >= cap",
+    "cap0-unbounded": "cap 0 is taken to mean 'no limit'",
+    "drain-keeps-on-closed": "try_drain_one puts the item back when the channel is closed",
+    # in the channel
+    "full-before-closed": "try_send checks fullness before closure",
+    "capacity-after-drop": "dropping the receiver does not give the slots back",
+    "disconnected-after-close": "try_recv on a closed, empty channel answers Disconnected",
+    "slot-not-freed": "try_recv does not return the slot it took",
+    # only beyond the recordings' ranges
+    "items-32bit": "items are stored as 32-bit integers",
+    "capacity-over-32": "the channel's slot bitmap has 32 bits",
+    "cap-over-16": "the backlog is a fixed array of 16",
+    "ring-wrap-128": "the ring buffer's counters wrap at 128, not at a multiple of capacity",
+}
+
+I64 = 2**63
+
+
+class Channel:
+    """A bounded MPSC channel: a ring buffer of `capacity` slots and a permit count."""
+
+    def __init__(self, capacity: int, bug: str) -> None:
+        self.bug = bug
+        self.capacity = min(capacity, 32) if bug == "capacity-over-32" else capacity
+        self.slots: list[int] = [0] * self.capacity
+        self.head = self.tail = self.count = 0
+        self.permits = self.capacity
+        self.state = "open"
+        self.wrap = 128 if bug == "ring-wrap-128" else 2**64
+
+    def try_send(self, item: int) -> str | None:
+        if self.bug == "full-before-closed" and self.permits == 0:
+            return "Full"
+        if self.state != "open":
+            return "Closed"
+        if self.permits == 0:
+            return "Full"
+        if self.bug == "items-32bit":
+            item = (item + 2**31) % 2**32 - 2**31
+        self.permits -= 1
+        self.slots[self.tail % self.capacity] = item
+        self.tail = (self.tail + 1) % self.wrap
+        self.count += 1
+        return None
+
+    def try_recv(self) -> tuple[str, int | str]:
+        if self.state == "dropped":
+            return "err", "Disconnected"
+        if self.count == 0:
+            closed = self.state == "closed" and self.bug == "disconnected-after-close"
+            return "err", "Disconnected" if closed else "Empty"
+        item = self.slots[self.head % self.capacity]
+        self.head = (self.head + 1) % self.wrap
+        self.count -= 1
+        if self.bug != "slot-not-freed":
+            self.permits += 1
+        return "ok", item
+
+    def close(self) -> None:
+        if self.state == "open":
+            self.state = "closed"
+
+    def drop(self) -> None:
+        self.state = "dropped"
+        if self.bug != "capacity-after-drop":
+            self.permits += self.count
+        self.count = 0
+
+
+class Queue:
+    """The reader-side backpressure queue over one channel."""
+
+    def __init__(self, channel: Channel, cap: int, bug: str) -> None:
+        self.channel, self.bug = channel, bug
+        self.backlog: list[int] = []
+        self.cap = min(cap, 16) if bug == "cap-over-16" else cap
+
+    def at_cap(self) -> bool:
+        if self.bug == "cap0-unbounded" and self.cap == 0:
+            return False
+        if self.bug == "queuefull-off-by-one":
+            return len(self.backlog) > self.cap
+        return len(self.backlog) >= self.cap
+
+    def enqueue_or_send(self, item: int) -> str | None:
+        if self.backlog and self.bug != "send-past-backlog":
+            if self.at_cap():
+                return "QueueFull"
+            self.backlog.append(item)
+            return None
+        error = self.channel.try_send(item)
+        if error == "Full":
+            if self.at_cap():
+                return "QueueFull"
+            self.backlog.append(item)
+            return None
+        return error
+
+    def try_drain_one(self) -> tuple[str, bool | str]:
+        if not self.backlog:
+            return "ok", False
+        front = self.backlog.pop() if self.bug == "drain-reorders" else self.backlog.pop(0)
+        error = self.channel.try_send(front)
+        if error is None:
+            return "ok", True
+        if error == "Full" or self.bug == "drain-keeps-on-closed":
+            self.backlog.insert(0, front)
+            return ("ok", False) if error == "Full" else ("err", "Closed")
+        return "err", "Closed"
+
+
+def is_int(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def answer(request: object, state: dict[str, Queue], bug: str) -> dict[str, object]:
+    if not isinstance(request, dict) or not isinstance(request.get("op"), str):
+        return {"err": "BadRequest"}
+    op = request["op"]
+    if op == "new":
+        capacity, cap = request.get("capacity"), request.get("cap")
+        if not (is_int(capacity, 1, I64) and is_int(cap, 0, I64)):
+            return {"err": "BadRequest"}
+        state["queue"] = Queue(Channel(capacity, bug), cap, bug)  # type: ignore[arg-type]
+        return {"ok": None}
+    if "queue" not in state:
+        return {"err": "NoSubject"}
+    queue = state["queue"]
+    channel = queue.channel
+    if op in ("enqueue_or_send", "try_send"):
+        item = request.get("item")
+        if not is_int(item, -I64, I64 - 1):
+            return {"err": "BadRequest"}
+        sender = queue.enqueue_or_send if op == "enqueue_or_send" else channel.try_send
+        error = sender(item)  # type: ignore[arg-type]
+        return {"ok": None} if error is None else {"err": error}
+    if op == "try_drain_one":
+        drained = queue.try_drain_one()
+        return {drained[0]: drained[1]}
+    if op == "try_recv":
+        received = channel.try_recv()
+        return {received[0]: received[1]}
+    if op == "close":
+        channel.close()
+        return {"ok": None}
+    if op == "drop_receiver":
+        channel.drop()
+        return {"ok": None}
+    if op == "has_pending":
+        return {"ok": bool(queue.backlog)}
+    if op == "len":
+        return {"ok": len(queue.backlog)}
+    if op == "capacity":
+        return {"ok": channel.permits}
+    return {"err": "Unsupported"}
+
+
+def main() -> None:
+    bug = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--bug" else ""
+    if bug and bug not in BUGS:
+        sys.exit(f"unknown bug {bug!r}; known: {', '.join(BUGS)}")
+    state: dict[str, Queue] = {}
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            request = None
+        sys.stdout.write(json.dumps(answer(request, state, bug)) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
