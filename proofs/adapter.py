@@ -110,18 +110,35 @@ class Adapter:
 
     def request(self, obj: dict[str, Any]) -> Reply:
         """Send one operation, return its answer; raises AdapterError on any protocol breach."""
-        line = dumps(obj)
-        raw = self.request_line(line)
+        self.send(obj)
+        return self.receive()
+
+    def send(self, obj: dict[str, Any]) -> None:
+        """Send one operation without waiting; `receive()` then gives its answer.
+
+        Splitting the two lets the caller work (e.g. ask the model) while the
+        adapter answers.
+        """
+        self.send_line(dumps(obj))
+
+    def receive(self) -> Reply:
+        """The answer to the operation last sent; raises AdapterError on any protocol breach."""
+        raw = self.receive_line()
         try:
             return reply_from_wire(json.loads(raw))
         except (ValueError, WireError):
             raise self._error(
-                f"answered {line} with {_show(raw)}, which is not an answer of PROTOCOL.md "
-                "(diagnostics belong on standard error)"
+                f"answered {self._last} with {_show(raw)}, which is not an answer of "
+                "PROTOCOL.md (diagnostics belong on standard error)"
             ) from None
 
     def request_line(self, line: str) -> bytes:
         """Send `line` as it is, return the one line that comes back (without newline)."""
+        self.send_line(line)
+        return self.receive_line()
+
+    def send_line(self, line: str) -> None:
+        """Send `line` as it is; first checks that nothing unasked-for came out."""
         if self._closed:
             raise AdapterError(f"adapter {self.command!r} is already closed")
         stray = self._poll_line(0.0, line)
@@ -136,11 +153,15 @@ class Adapter:
             self._stdin.write(line.encode() + b"\n")
         except (BrokenPipeError, ConnectionResetError):
             raise self._error(f"stopped reading its input; request {line} not delivered") from None
-        answer = self._poll_line(self.timeout, line)
+
+    def receive_line(self) -> bytes:
+        """The one line that answers the request last sent (without its newline)."""
+        answer = self._poll_line(self.timeout, self._last)
         if answer is None:
             self.kill()
             raise self._error(
-                f"gave no answer to {line} within {self.timeout:g}s; killed it", exited=False
+                f"gave no answer to {self._last} within {self.timeout:g}s; killed it",
+                exited=False,
             )
         return answer
 

@@ -103,9 +103,13 @@ class _Shrinker:
 
     def _bisect_item(self, item: int) -> bool:
         """Lower |item| to the smallest magnitude that still diverges, keeping its sign."""
+        found = False
+        # A positive item reads smaller than its negative twin: try flipping the sign first.
+        if item < 0 and -item not in {op.item for op in self.ops}:
+            found = self.attempt(self.with_ops(_renamed(self.ops, {item: -item})))
+            item = -item if found else item
         sign = -1 if item < 0 else 1
         low, high = 0, abs(item)
-        found = False
         while high - low > 1 and self.attempts < self.budget:
             middle = (low + high) // 2
             value = sign * middle

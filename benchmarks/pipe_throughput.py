@@ -1,0 +1,91 @@
+"""Benchmark: operations per second through the adapter pipe, against the pipe's own limit.
+
+Run on demand (never a pass/fail test):
+
+    .venv/bin/python benchmarks/pipe_throughput.py [--ops N] [--rounds R]
+
+Every adapter gets the same request lines (a `new`, then a long generated run
+of operations), one at a time, through `tidegate.proofs.adapter.Adapter` —
+exactly how `tidegate conform` talks to a port: write one line, wait for one
+line. The limit is a trivial echo adapter: `cat` (no work at all; it echoes
+each request back, the pipe's bare round trip) and a three-line Python loop
+that answers `{"ok":null}` (the floor for any Python adapter). Adapters are
+measured round-robin, `--rounds` times, and the best round of each is kept,
+so machine noise does not favour one. Goal: >= 0.8 x the echo limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shlex
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from tidegate.proofs.adapter import Adapter
+from tidegate.proofs.conform.generate import random_case
+from tidegate.proofs.wire import dumps, op_to_wire
+
+ORACLE = Path(__file__).resolve().parent.parent.parent / "shared" / "oracle" / "seed-oracle"
+PY_ECHO = (
+    "import sys\n"
+    "for _ in sys.stdin.buffer:\n"
+    "    sys.stdout.buffer.write(b'{\"ok\":null}\\n'); sys.stdout.buffer.flush()\n"
+)
+
+
+def request_lines(ops: int) -> list[str]:
+    """`new` and then generated operations, at least `ops` lines in all."""
+    rng = random.Random(7)
+    lines: list[str] = []
+    index = 0
+    while len(lines) < ops:
+        case = random_case(rng, index, 500)
+        index += 1
+        lines.append(dumps({"op": "new", "capacity": case.capacity, "cap": case.cap}))
+        lines.extend(dumps(op_to_wire(op)) for op in case.ops)
+    return lines[:ops]
+
+
+def rate(command: str, lines: list[str]) -> float:
+    """Requests per second, one at a time, through one adapter process."""
+    with Adapter(command, timeout=10) as adapter:
+        adapter.request_line(lines[0])  # start-up is not throughput
+        start = time.perf_counter()
+        for line in lines:
+            adapter.request_line(line)
+        return len(lines) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=20000, help="requests per adapter per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    tidegate = str(Path(sys.executable).with_name("tidegate"))
+    adapters = {
+        "echo (cat)": shutil.which("cat") or "cat",
+        "echo (python)": shlex.join([sys.executable, "-c", PY_ECHO]),
+        "tidegate serve --subject model": f"{tidegate} serve --subject model",
+        "tidegate serve --subject impl": f"{tidegate} serve --subject impl",
+    }
+    if ORACLE.is_file():
+        adapters["seed-oracle"] = str(ORACLE)
+    else:
+        print(f"seed oracle absent at {ORACLE}: not measured")
+    lines = request_lines(args.ops)
+    best = dict.fromkeys(adapters, 0.0)
+    for _ in range(args.rounds):
+        for name, command in adapters.items():
+            best[name] = max(best[name], rate(command, lines))
+    cat, py = best["echo (cat)"], best["echo (python)"]
+    print(f"{args.ops} requests per adapter, best of {args.rounds} rounds")
+    print(f"{'adapter':<32}{'requests/s':>12}{'x cat echo':>12}{'x python echo':>15}")
+    for name, value in best.items():
+        print(f"{name:<32}{value:>12,.0f}{value / cat:>12.2f}{value / py:>15.2f}")
+
+
+if __name__ == "__main__":
+    main()
