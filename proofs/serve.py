@@ -27,10 +27,8 @@ NO_SUBJECT = b'{"err":"NoSubject"}\n'
 UNSUPPORTED = b'{"err":"Unsupported"}\n'
 
 # Every answer but `{"ok": INT}` is one of a few fixed lines.
-_FIXED: dict[Answer, bytes] = {
-    answer: json.dumps(answer.to_wire(), separators=(",", ":")).encode() + b"\n"
-    for answer in (Ok(None), Ok(True), Ok(False), *(Err(kind) for kind in ErrorKind))
-}
+_ANSWERS: list[Answer] = [Ok(None), Ok(True), Ok(False), *(Err(kind) for kind in ErrorKind)]
+_FIXED = {a: json.dumps(a.to_wire(), separators=(",", ":")).encode() + b"\n" for a in _ANSWERS}
 
 
 def _int_field(request: dict[str, Any], name: str, low: int, high: int) -> int | None:
