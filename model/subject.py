@@ -56,8 +56,8 @@ from tidegate.model.queue import QueueState
 class Subject:
     """The channel and the queue together, as one immutable value.
 
-    inv: len(self.queue.backlog) <= self.queue.cap
-    inv: len(self.channel.buffer) <= self.channel.capacity
+    Its invariants are its parts': `ChannelState`'s and `QueueState`'s `inv:` lines
+    (the backlog within cap, the buffer within capacity, nothing buffered once dropped).
     """
 
     channel: ChannelState

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from tidegate.proofs.checks import Check, CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.console import make_console
+from tidegate.proofs.crosshair_check import check_crosshair
 from tidegate.proofs.exitcodes import ExitCode
 from tidegate.proofs.junit import write_junit
 from tidegate.proofs.recordings_check import check_recordings
@@ -21,6 +22,7 @@ def checks_for(profile: Profile) -> list[Check]:
     return [
         functools.partial(check_recordings, "model"),
         functools.partial(check_recordings, "impl"),
+        check_crosshair,
     ]
 
 

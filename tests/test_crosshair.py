@@ -1,0 +1,126 @@
+"""The CrossHair check can pass, can fail, and never passes what it did not check.
+
+The wrong transitions are the model's own `subject.py` with one line of code
+changed (its contracts untouched), written to a temporary module: so the test
+shows that the contracts the model ships catch the bug, not a copy of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import tidegate.model.subject
+from tidegate.proofs.checks import CheckContext, Profile, Verdict
+from tidegate.proofs.crosshair_check import MODEL_MODULES, crosshair_result
+from tidegate.proofs.crosshair_run import (
+    Budget,
+    Outcome,
+    contract_targets,
+    parse_line,
+    share_out,
+)
+
+SMALL = Budget(per_condition=0.3, overall=60.0)
+
+WRONG_TRANSITIONS = {
+    # try_drain_one pops the front and, on a full channel, forgets to put it back.
+    "drain_loses_item_on_full": (
+        "    if answer == FULL:\n        return Transition(s, Ok(False))",
+        "    if answer == FULL:\n"
+        "        return Transition(replace(s, queue=replace(q, backlog=rest)), Ok(False))",
+        "try_drain_one",
+    ),
+    # enqueue_or_send overtakes its own backlog whenever the channel has a free slot.
+    "enqueue_overtakes_backlog": (
+        "    if q.has_pending:\n",
+        "    if q.has_pending and s.channel.free_slots == 0:\n",
+        "enqueue_or_send",
+    ),
+}
+
+
+def ctx() -> CheckContext:
+    return CheckContext(Profile.QUICK, 0, Console(file=None, force_terminal=False, quiet=True))
+
+
+def wrong_subject(tmp_path: Path, bug: str) -> list[tuple[str, int]]:
+    """Write the model's subject.py with `bug` applied as module `wrong_subject`; return the
+    broken function as a CrossHair target."""
+    old, new, function = WRONG_TRANSITIONS[bug]
+    source = Path(tidegate.model.subject.__file__).read_text()
+    assert source.count(old) == 1, f"the model changed: {old!r} no longer found once"
+    (tmp_path / "wrong_subject.py").write_text(source.replace(old, new))
+    weight = dict(contract_targets(["tidegate.model.subject"]))[
+        f"tidegate.model.subject.{function}"
+    ]
+    return [(f"wrong_subject.{function}", weight)]
+
+
+@pytest.mark.parametrize("bug", sorted(WRONG_TRANSITIONS))
+def test_a_wrong_transition_fails_with_its_counterexample(tmp_path: Path, bug: str) -> None:
+    targets = wrong_subject(tmp_path, bug)
+    result = crosshair_result("crosshair", targets, SMALL, ctx(), cwd=tmp_path)
+    assert result.verdict is Verdict.FAIL, result.details
+    shown = "\n".join(result.details)
+    assert "wrong_subject.py:" in shown and "post:" in shown
+    assert f"when calling {targets[0][0].split('.')[1]}(Subject(" in shown
+
+
+def test_the_real_transition_passes_with_the_same_budget() -> None:
+    targets = [t for t in contract_targets(MODEL_MODULES) if t[0].endswith(".try_drain_one")]
+    result = crosshair_result("crosshair", targets, SMALL, ctx())
+    assert result.verdict is Verdict.PASS, result.details
+    assert result.cases == targets[0][1] >= 8
+
+
+def test_cut_off_by_the_overall_budget_is_inconclusive() -> None:
+    targets = [t for t in contract_targets(MODEL_MODULES) if t[0].endswith(".enqueue_or_send")]
+    result = crosshair_result("crosshair", targets, Budget(5.0, overall=1.0), ctx())
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert any("cut off" in line for line in result.details)
+
+
+def test_crosshair_that_cannot_load_its_target_is_inconclusive() -> None:
+    result = crosshair_result("crosshair", [("tidegate.model.no_such_module", 1)], SMALL, ctx())
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert any(
+        "crosshair exited with 1: " in line and "no_such_module" in line for line in result.details
+    ), result.details
+
+
+def test_every_transition_carries_contracts() -> None:
+    targets = dict(contract_targets(MODEL_MODULES))
+    for name in ("enqueue_or_send", "try_drain_one", "try_send", "try_recv", "close"):
+        assert targets[f"tidegate.model.subject.{name}"] >= 4, name
+    for name in ("drop_receiver", "has_pending", "backlog_len", "capacity", "new"):
+        assert f"tidegate.model.subject.{name}" in targets
+    assert "tidegate.model.channel.ChannelState" in targets
+    assert "tidegate.model.channel.ChannelState" not in dict(
+        contract_targets(MODEL_MODULES, classes=False)
+    )
+
+
+def test_parse_line_reads_every_outcome() -> None:
+    here = Path(tidegate.model.subject.__file__)
+    source = here.read_text().splitlines()
+    line = next(i for i, text in enumerate(source, 1) if "post:" in text)
+    error = parse_line(f"{here}:{line}: error: false when calling f(1) (which returns 2)\n")
+    assert error is not None and error.outcome is Outcome.COUNTEREXAMPLE
+    assert error.text.startswith("post:") and "f(1)" in error.message
+    for message, outcome in [
+        ("Confirmed over all paths.", Outcome.CONFIRMED),
+        ("Not confirmed.", Outcome.EXPLORED),
+        ("Unable to meet precondition.", Outcome.UNMET),
+    ]:
+        parsed = parse_line(f"{here}:{line}: info: {message}")
+        assert parsed is not None and parsed.outcome is outcome
+    assert parse_line("WARNING: Targets found, but contain no checkable functions.") is None
+
+
+def test_share_out_balances_conditions_and_drops_empty_shares() -> None:
+    shares = share_out([("a", 10), ("b", 6), ("c", 5), ("d", 1)], 2)
+    assert sorted(map(sorted, shares)) == [["a", "d"], ["b", "c"]]
+    assert share_out([("a", 3)], 4) == [["a"]]
