@@ -1,0 +1,147 @@
+"""`tidegate conform` against adapters that conform: tidegate's own subjects and the oracle."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tidegate.proofs.conform.coverage import SMALL_BOUNDS, kinds_of, reachable_kinds
+from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
+from tidegate.proofs.conform.session import Settings, conform
+from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs.replay import replay_trace
+from tidegate.proofs.subjects import make_runner
+from tidegate.proofs.traces import load_traces
+
+SERVE = f"{sys.executable} -m tidegate.proofs serve --subject"
+PORT = f"{sys.executable} {Path(__file__).parent / 'adapters' / 'port.py'}"
+# Long runs need TIDEGATE_SLOW=1 (and carry the registered `slow` marker for -m selection).
+SLOW = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.environ.get("TIDEGATE_SLOW") != "1", reason="long run: TIDEGATE_SLOW=1"),
+]
+# Recordings, every coverage case and the anchor runs: the smallest run that meets the goal.
+QUICK = Settings(max_examples=len(ANCHORS))
+
+
+def tidegate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tidegate.proofs", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("subject", "recordings"), [("model", False), ("impl", True)])
+def test_tidegate_serve_conforms(subject: str, recordings: bool) -> None:
+    # The model replays the recordings in-process in test_recordings; once through a pipe is enough.
+    outcome = conform(f"{SERVE} {subject}", replace(QUICK, recordings=recordings))
+    assert outcome.error is None and outcome.found is None
+    assert outcome.code is ExitCode.OK
+    assert outcome.covered == outcome.reachable
+    assert [p.name for p in outcome.phases] == ["traces", "coverage", "random"][1 - recordings :]
+
+
+def test_seed_oracle_conforms(oracle_path: Path) -> None:
+    outcome = conform(str(oracle_path), Settings(max_examples=len(ANCHORS), check_protocol=True))
+    assert outcome.code is ExitCode.OK, outcome.error or outcome.found
+    assert outcome.protocol is not None and outcome.protocol.failures == []
+    # The oracle's known quirk: non-objects and a missing/non-string op answer Unsupported.
+    assert len(outcome.protocol.notes) == 4
+
+
+def test_the_stand_alone_port_conforms() -> None:
+    assert conform(PORT, replace(QUICK, recordings=False)).code is ExitCode.OK
+
+
+def test_coverage_cases_cover_every_reachable_kind() -> None:
+    targets = reachable_kinds()
+    cases = list(coverage_cases(targets, random.Random(0)))
+    covered = set().union(*(kinds_of(case) for case in cases))
+    assert set(targets) <= covered
+    assert len(targets) == 181
+    assert {(c.capacity, c.cap) for c in targets.values()} <= set(SMALL_BOUNDS)
+
+
+def test_random_runs_reach_far_beyond_the_recordings() -> None:
+    rng = random.Random(1)
+    cases = [random_case(rng, index, 500) for index in range(60)]
+    items = [op.item for case in cases for op in case.ops if op.item is not None]
+    assert {(c.capacity, c.cap) for c in cases[: len(ANCHORS)]} == set(ANCHORS)
+    assert {8, 32} <= {c.cap for c in cases} and max(c.cap for c in cases) >= 64
+    assert max(c.capacity for c in cases) >= 64
+    assert max(items) > 2**62 and min(items) < -(2**62)
+    assert max(len(c.ops) for c in cases) >= 400
+    for case in cases:
+        case_items = [op.item for op in case.ops if op.item is not None]
+        assert len(case_items) == len(set(case_items))
+
+
+def test_budget_ending_before_the_goal_is_inconclusive() -> None:
+    done = tidegate("conform", "--adapter", f"{SERVE} model", "--time-budget", "0")
+    assert done.returncode == ExitCode.INCONCLUSIVE, done.stdout
+    assert "INCONCLUSIVE" in done.stdout and "not a pass" in done.stdout
+
+
+def test_save_failures_appends_a_replayable_minimal_trace(tmp_path: Path) -> None:
+    saved = tmp_path / "regressions.jsonl"
+    saved.write_text("")
+    args = ["conform", "--adapter", f"{PORT} --bug slot-not-freed", "--no-recordings"]
+    for _ in range(2):
+        done = tidegate(*args, "--save-failures", str(saved))
+        assert done.returncode == ExitCode.FAILED, done.stdout
+    assert "<-- differs" in done.stdout and "confirmed on a fresh adapter process" in done.stdout
+    traces = load_traces(saved)
+    assert len(traces) == 2 and traces[0] == traces[1]
+    assert len(traces[0].steps) == 3
+    # The reference answers: the model replays it; the trace passes back into conform.
+    assert replay_trace(traces[0], make_runner("model")) is None
+    again = tidegate(*args, "--traces", str(saved), "--max-examples", "0")
+    assert again.returncode == ExitCode.FAILED
+    assert "divergence in conform-seed0" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--max-steps", "0"], "must be >= 1"),
+        (["--max-examples", "many"], "'many' is not a valid int"),
+        (["--time-budget", "-1"], "must be >= 0"),
+        (["--traces", "/nonexistent/traces.jsonl"], "/nonexistent/traces.jsonl"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    done = tidegate("conform", "--adapter", f"{SERVE} model", *args)
+    assert done.returncode == ExitCode.USAGE
+    assert message in done.stdout + done.stderr
+
+
+def test_a_bad_trace_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x", "capacity": 0, "cap": 1, "steps": []}) + "\n")
+    done = tidegate("conform", "--adapter", f"{SERVE} model", "--traces", str(bad))
+    assert done.returncode == ExitCode.USAGE
+    assert f"{bad}:1: capacity must be >= 1, got 0" in done.stdout
+
+
+def test_an_adapter_that_cannot_start_is_an_adapter_error() -> None:
+    done = tidegate("conform", "--adapter", "/nonexistent/port --serve")
+    assert done.returncode == ExitCode.USAGE
+    assert "cannot start adapter '/nonexistent/port --serve'" in done.stdout
+
+
+@pytest.mark.parametrize("subject", ["model", "impl"])
+@SLOW[0]
+@SLOW[1]
+def test_default_conform_run_against_serve(subject: str) -> None:
+    done = tidegate("conform", "--adapter", f"{SERVE} {subject}", "--check-protocol")
+    assert done.returncode == ExitCode.OK, done.stdout
