@@ -63,6 +63,20 @@ def test_the_stand_alone_port_conforms() -> None:
     assert conform(PORT, replace(QUICK, recordings=False)).code is ExitCode.OK
 
 
+def test_check_protocol_fails_a_port_that_takes_bools_for_ints() -> None:
+    outcome = conform(
+        f"{PORT} --bug bools-as-ints",
+        replace(QUICK, recordings=False, max_examples=0, check_protocol=True),
+    )
+    assert outcome.code is ExitCode.FAILED and outcome.found is None
+    assert outcome.protocol is not None
+    assert outcome.protocol.failures[:2] == [
+        '{"op":"new","capacity":true,"cap":1}  (capacity is a bool): '
+        "expected err BadRequest, got ok null",
+        '{"op":"try_send","item":true}  (item is a bool): expected err BadRequest, got ok null',
+    ]
+
+
 def test_coverage_cases_cover_every_reachable_kind() -> None:
     targets = reachable_kinds()
     cases = list(coverage_cases(targets, random.Random(0)))

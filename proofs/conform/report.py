@@ -34,7 +34,7 @@ def print_outcome(console: Console, outcome: Outcome) -> None:
     for phase in outcome.phases:
         console.print(f"  {phase.name}: {phase.cases} cases, {phase.steps:,} steps")
     console.print(
-        f"  coverage: {outcome.covered}/{outcome.reachable} reachable (state, op, answer) "
+        f"  kinds covered: {outcome.covered}/{outcome.reachable} reachable (state, op, answer) "
         "kinds at capacity 1-3, cap 0-3"
     )
     if outcome.budget_ended:

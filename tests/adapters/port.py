@@ -27,6 +27,8 @@ BUGS = {
     "capacity-over-32": "the channel's slot bitmap has 32 bits",
     "cap-over-16": "the backlog is a fixed array of 16",
     "ring-wrap-128": "the ring buffer's counters wrap at 128, not at a multiple of capacity",
+    # in the adapter's request parsing (only --check-protocol sees it)
+    "bools-as-ints": "true and false are accepted as integers, as isinstance(x, int) does",
 }
 
 I64 = 2**63
@@ -125,8 +127,13 @@ class Queue:
         return "err", "Closed"
 
 
+BOOLS_AS_INTS = "--bug" in sys.argv and "bools-as-ints" in sys.argv
+
+
 def is_int(value: object, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    if isinstance(value, bool) and not BOOLS_AS_INTS:
+        return False
+    return isinstance(value, int) and low <= value <= high
 
 
 def answer(request: object, state: dict[str, Queue], bug: str) -> dict[str, object]:
