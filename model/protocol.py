@@ -1,0 +1,448 @@
+"""The protocol between the tasks, as a pure state machine: who can run, and what one step does.
+
+The operation-level `Subject` (channel + backlog) is extended with the drain
+Notify's permit and with where each task stands in its loop:
+
+- W, the wire: puts its next item into the reader's socket buffer, one per
+  step, then the end of stream (EOF);
+- R, the reader: waits on two things at once, the next wire item and the drain
+  notification. Each wait, once complete, joins the reader's inbox in the order
+  it completed. A reader step handles every inbox entry in order (an item goes
+  through `enqueue_or_send`, a notification through one `try_drain_one`), then
+  re-arms the waits it used. Arming the notification consumes a stored permit
+  at once (the wait completes), else registers the reader as the waiter.
+  QueueFull ends it (DISCONNECT), Closed too (SHUTDOWN); after EOF it answers
+  notifications until the backlog is empty (EOF). When it ends, its sender is dropped;
+- C, the consumer: one step receives one item, pings (`notify_one`: wakes the
+  registered reader, else stores the single permit; a stored permit absorbs
+  the ping) and yields. With an empty channel it parks until an item arrives
+  or every sender is gone (end of stream). With `stop_after`, once it has
+  received that many it drops the receiver (the buffer is discarded, parked
+  producers fail);
+- P1.., the other producers: `send().await` on clones of the sender. A send
+  with room (and nobody parked) buffers and yields; otherwise the producer
+  parks, and the consumer's next receive moves its item into the freed slot
+  (parked senders are served before anyone else, so the backlog's
+  `try_drain_one` cannot take that slot).
+
+A step is what the task does between two of its awaits: nothing else happens
+in between, as under asyncio. `runnable(s)` lists who can step; `step(s, role)`
+is total: a role that cannot step leaves the state unchanged. Roles are "W",
+"R", "C", "P1", "P2", ...
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+
+from tidegate.model.answers import CLOSED, OK, QUEUE_FULL
+from tidegate.model.channel import ReceiverState, channel_drop_receiver, channel_try_send
+from tidegate.model.subject import Subject, enqueue_or_send, new, try_drain_one
+from tidegate.model.variants import Variant, drain_all, enqueue_or_send_drain_first
+
+PING = "ping"
+EOF = "eof"
+InboxEntry = int | str
+"""A completed wait in the reader's inbox: a wire item, PING or EOF."""
+
+
+class Wait(enum.Enum):
+    """One of the reader's two waits."""
+
+    IDLE = "idle"
+    """Not armed (its last completion was handled, or the reader ended)."""
+    WAITING = "waiting"
+    """Armed, not complete."""
+    DONE = "done"
+    """Complete; its entry is in the inbox."""
+
+
+class ReaderEnd(enum.Enum):
+    """Why the reader ended (mirrors the implementation's report)."""
+
+    EOF = "eof"
+    DISCONNECT = "disconnect"
+    SHUTDOWN = "shutdown"
+
+
+class ConsumerPos(enum.Enum):
+    """Where the consumer stands."""
+
+    READY = "ready"
+    PARKED = "parked"
+    END_OF_STREAM = "end-of-stream"
+    STOPPED = "stopped"
+
+
+class ProducerPos(enum.Enum):
+    """Where one other producer stands."""
+
+    READY = "ready"
+    PARKED = "parked"
+    WOKEN = "woken"
+    """Its parked item went into a freed slot; it resumes at its next step."""
+    FAILING = "failing"
+    """The receiver went away while it was parked; its send fails at its next step."""
+    DONE = "done"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    """The reader's position, its inbox, its two waits, and its report so far."""
+
+    started: bool = False
+    end: ReaderEnd | None = None
+    inbox: tuple[InboxEntry, ...] = ()
+    ping: Wait = Wait.IDLE
+    wire: Wait = Wait.IDLE
+    eof: bool = False
+    accepted: tuple[int, ...] = ()
+    refused: tuple[int, ...] = ()
+    lost: tuple[int, ...] = ()
+    left: tuple[int, ...] = ()
+    free_slots_at_end: int | None = None
+
+
+@dataclass(frozen=True)
+class ConsumerState:
+    """The consumer's position, what it received, and what its drop discarded."""
+
+    pos: ConsumerPos = ConsumerPos.READY
+    delivered: tuple[int, ...] = ()
+    discarded: tuple[int, ...] = ()
+    stop_after: int | None = None
+
+
+@dataclass(frozen=True)
+class ProducerState:
+    """One other producer: items still to send (the first may be parked), and its report."""
+
+    todo: tuple[int, ...]
+    pos: ProducerPos = ProducerPos.READY
+    sent: tuple[int, ...] = ()
+    refused: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProtocolState:
+    """Every task's position and every shared value, as one immutable value.
+
+    inv: len(self.subject.queue.backlog) <= self.subject.queue.cap
+    inv: len(self.subject.channel.buffer) <= self.subject.channel.capacity
+    inv: not self.parked or self.subject.channel.free_slots == 0
+    """
+
+    subject: Subject
+    variant: Variant
+    wire_todo: tuple[int, ...]
+    wire_buffer: tuple[int, ...] = ()
+    wire_eof: bool = False
+    wire_done: bool = False
+    permit: bool = False
+    reader: ReaderState = ReaderState()
+    consumer: ConsumerState = ConsumerState()
+    producers: tuple[ProducerState, ...] = ()
+    parked: tuple[int, ...] = ()
+    senders: int = 1
+
+
+def start(
+    capacity: int,
+    cap: int,
+    wire: tuple[int, ...],
+    producers: tuple[tuple[int, ...], ...] = (),
+    stop_after: int | None = None,
+    variant: Variant = Variant.SEED,
+) -> ProtocolState:
+    """Every task at the top of its loop: nothing sent, nothing armed, no permit.
+
+    Raises ModelTypeError / ModelValueError on a bad `capacity` or `cap` (see `new`).
+    """
+    return ProtocolState(
+        subject=new(capacity, cap),
+        variant=variant,
+        wire_todo=wire,
+        consumer=ConsumerState(stop_after=stop_after),
+        producers=tuple(ProducerState(todo) for todo in producers),
+        senders=1 + len(producers),
+    )
+
+
+def roles(s: ProtocolState) -> tuple[str, ...]:
+    """Every role of `s`, in the fixed order W, R, C, P1, P2, ..."""
+    return ("W", "R", "C") + tuple(f"P{i + 1}" for i in range(len(s.producers)))
+
+
+def runnable(s: ProtocolState) -> tuple[str, ...]:
+    """The roles that can step now, in `roles` order. Empty: nothing can happen."""
+    out: list[str] = []
+    if not s.wire_done:
+        out.append("W")
+    r = s.reader
+    if r.end is None and (not r.started or r.inbox):
+        out.append("R")
+    if s.consumer.pos is ConsumerPos.READY:
+        out.append("C")
+    for i, p in enumerate(s.producers):
+        if p.pos in (ProducerPos.READY, ProducerPos.WOKEN, ProducerPos.FAILING):
+            out.append(f"P{i + 1}")
+    return tuple(out)
+
+
+def finished(s: ProtocolState) -> bool:
+    """True when every task has ended (nothing runnable and nobody waiting)."""
+    return (
+        s.wire_done
+        and s.reader.end is not None
+        and s.consumer.pos in (ConsumerPos.END_OF_STREAM, ConsumerPos.STOPPED)
+        and all(p.pos in (ProducerPos.DONE, ProducerPos.CLOSED) for p in s.producers)
+    )
+
+
+def pending_notification(s: ProtocolState) -> bool:
+    """True when the reader will answer a ping without another `notify_one`."""
+    return s.permit or s.reader.ping is Wait.DONE
+
+
+def step(s: ProtocolState, role: str) -> ProtocolState:
+    """Run one step of `role`; a role not in `runnable(s)` leaves `s` unchanged.
+
+    post: runnable(s) != () or __return__ == s
+    post: len(__return__.consumer.delivered) >= len(s.consumer.delivered)
+    """
+    if role not in runnable(s):
+        return s
+    if role == "W":
+        return _wire_step(s)
+    if role == "R":
+        return _reader_step(s)
+    if role == "C":
+        return _consumer_step(s)
+    return _producer_step(s, int(role[1:]) - 1)
+
+
+# --- the wire -------------------------------------------------------------------------
+
+
+def _wire_step(s: ProtocolState) -> ProtocolState:
+    if s.wire_todo:
+        s = replace(s, wire_todo=s.wire_todo[1:], wire_buffer=s.wire_buffer + s.wire_todo[:1])
+    else:
+        s = replace(s, wire_eof=True, wire_done=True)
+    return _wire_wake(s)
+
+
+def _wire_wake(s: ProtocolState) -> ProtocolState:
+    """A waiting wire read completes at once when the socket buffer has something."""
+    r = s.reader
+    if r.wire is not Wait.WAITING:
+        return s
+    if s.wire_buffer:
+        entry: InboxEntry = s.wire_buffer[0]
+        s = replace(s, wire_buffer=s.wire_buffer[1:])
+    elif s.wire_eof:
+        entry = EOF
+    else:
+        return s
+    return replace(s, reader=replace(r, wire=Wait.DONE, inbox=r.inbox + (entry,)))
+
+
+# --- the notify -----------------------------------------------------------------------
+
+
+def _notify_one(s: ProtocolState) -> ProtocolState:
+    r = s.reader
+    if r.ping is Wait.WAITING:
+        return replace(s, reader=replace(r, ping=Wait.DONE, inbox=r.inbox + (PING,)))
+    return replace(s, permit=True)
+
+
+# --- the reader -----------------------------------------------------------------------
+
+
+def _reader_step(s: ProtocolState) -> ProtocolState:
+    r = s.reader
+    entries, s = r.inbox, replace(s, reader=replace(r, inbox=(), started=True))
+    for entry in entries:
+        if entry == PING:
+            s = replace(s, reader=replace(s.reader, ping=Wait.IDLE))
+            s = _answer_ping(s)
+        elif entry == EOF:
+            s = replace(s, reader=replace(s.reader, wire=Wait.IDLE, eof=True))
+        else:
+            assert isinstance(entry, int)
+            s = replace(s, reader=replace(s.reader, wire=Wait.IDLE))
+            s = _enqueue(s, entry)
+        if s.reader.end is None and s.reader.eof and not s.subject.queue.has_pending:
+            s = _end_reader(s, ReaderEnd.EOF)
+        if s.reader.end is not None:
+            return s
+    # Re-arm: the notification first, then the wire read (the implementation's order).
+    if s.reader.ping is Wait.IDLE:
+        if s.permit:
+            s = replace(s, permit=False)
+            s = replace(s, reader=replace(s.reader, ping=Wait.DONE, inbox=s.reader.inbox + (PING,)))
+        else:
+            s = replace(s, reader=replace(s.reader, ping=Wait.WAITING))
+    if s.reader.wire is Wait.IDLE and not s.reader.eof:
+        s = replace(s, reader=replace(s.reader, wire=Wait.WAITING))
+        s = _wire_wake(s)
+    return s
+
+
+def _answer_ping(s: ProtocolState) -> ProtocolState:
+    before = s.subject
+    t = drain_all(before) if s.variant.drain_all else try_drain_one(before)
+    s = replace(s, subject=t.state)
+    if t.answer == CLOSED:
+        s = replace(s, reader=replace(s.reader, lost=s.reader.lost + t.discarded))
+        return _end_reader(s, ReaderEnd.SHUTDOWN)
+    if len(t.state.channel.buffer) > len(before.channel.buffer):
+        s = _woke_consumer(s)
+    return s
+
+
+def _enqueue(s: ProtocolState, item: int) -> ProtocolState:
+    before = s.subject
+    if s.variant is Variant.SEED:
+        t = enqueue_or_send(before, item)
+    else:
+        t = enqueue_or_send_drain_first(before, item)
+    # A variant may move backlog items into the channel even when it then refuses the item.
+    s = replace(s, subject=t.state)
+    if len(t.state.channel.buffer) > len(before.channel.buffer):
+        s = _woke_consumer(s)
+    r = s.reader
+    if t.answer == OK:
+        return replace(s, reader=replace(r, accepted=r.accepted + (item,)))
+    s = replace(s, reader=replace(r, refused=r.refused + (item,)))
+    if t.answer == QUEUE_FULL:
+        free = t.state.channel.free_slots
+        s = replace(s, reader=replace(s.reader, free_slots_at_end=free))
+        return _end_reader(s, ReaderEnd.DISCONNECT)
+    return _end_reader(s, ReaderEnd.SHUTDOWN)
+
+
+def _end_reader(s: ProtocolState, end: ReaderEnd) -> ProtocolState:
+    r = replace(
+        s.reader, end=end, inbox=(), ping=Wait.IDLE, wire=Wait.IDLE, left=s.subject.queue.backlog
+    )
+    return _drop_sender(replace(s, reader=r))
+
+
+# --- the channel's wake-ups -----------------------------------------------------------
+
+
+def _woke_consumer(s: ProtocolState) -> ProtocolState:
+    if s.consumer.pos is ConsumerPos.PARKED:
+        return replace(s, consumer=replace(s.consumer, pos=ConsumerPos.READY))
+    return s
+
+
+def _drop_sender(s: ProtocolState) -> ProtocolState:
+    s = replace(s, senders=s.senders - 1)
+    return _woke_consumer(s) if s.senders == 0 else s
+
+
+# --- the consumer ---------------------------------------------------------------------
+
+
+def _consumer_step(s: ProtocolState) -> ProtocolState:
+    c = s.consumer
+    if c.stop_after is not None and len(c.delivered) >= c.stop_after:
+        return _stop_consumer(s)
+    ch = s.subject.channel
+    if not ch.buffer:
+        if ch.is_closed or s.senders == 0:
+            return replace(s, consumer=replace(c, pos=ConsumerPos.END_OF_STREAM))
+        return replace(s, consumer=replace(c, pos=ConsumerPos.PARKED))
+    item, ch = ch.buffer[0], replace(ch, buffer=ch.buffer[1:])
+    producers = s.producers
+    parked = s.parked
+    if parked:
+        # The freed slot goes to the longest-parked producer, before anyone else.
+        first, parked = parked[0], parked[1:]
+        p = producers[first]
+        ch = replace(ch, buffer=ch.buffer + p.todo[:1])
+        producers = _set(producers, first, replace(p, pos=ProducerPos.WOKEN))
+    s = replace(
+        s,
+        subject=replace(s.subject, channel=ch),
+        producers=producers,
+        parked=parked,
+        consumer=replace(c, delivered=c.delivered + (item,)),
+    )
+    return _notify_one(s)
+
+
+def _stop_consumer(s: ProtocolState) -> ProtocolState:
+    ch, lost = channel_drop_receiver(s.subject.channel)
+    producers = s.producers
+    for i in s.parked:
+        producers = _set(producers, i, replace(producers[i], pos=ProducerPos.FAILING))
+    c = replace(s.consumer, pos=ConsumerPos.STOPPED, discarded=lost)
+    return replace(
+        s, subject=replace(s.subject, channel=ch), producers=producers, parked=(), consumer=c
+    )
+
+
+# --- the other producers --------------------------------------------------------------
+
+
+def _producer_step(s: ProtocolState, i: int) -> ProtocolState:
+    p = s.producers[i]
+    if p.pos is ProducerPos.WOKEN:
+        # Its item is already buffered; resuming wakes a parked consumer (spuriously or not).
+        p = replace(p, pos=ProducerPos.READY, sent=p.sent + p.todo[:1], todo=p.todo[1:])
+        return _woke_consumer(replace(s, producers=_set(s.producers, i, p)))
+    if p.pos is ProducerPos.FAILING:
+        return _close_producer(s, i)
+    if not p.todo:
+        s = replace(s, producers=_set(s.producers, i, replace(p, pos=ProducerPos.DONE)))
+        return _drop_sender(s)
+    ch = s.subject.channel
+    if ch.receiver is not ReceiverState.OPEN:
+        return _close_producer(s, i)
+    if s.parked or ch.free_slots == 0:
+        p = replace(p, pos=ProducerPos.PARKED)
+        return replace(s, producers=_set(s.producers, i, p), parked=s.parked + (i,))
+    ch, _ = channel_try_send(ch, p.todo[0])
+    p = replace(p, sent=p.sent + p.todo[:1], todo=p.todo[1:])
+    s = replace(s, subject=replace(s.subject, channel=ch), producers=_set(s.producers, i, p))
+    return _woke_consumer(s)
+
+
+def _close_producer(s: ProtocolState, i: int) -> ProtocolState:
+    p = s.producers[i]
+    p = replace(p, pos=ProducerPos.CLOSED, refused=p.refused + p.todo, todo=())
+    return _drop_sender(replace(s, producers=_set(s.producers, i, p)))
+
+
+def _set(
+    producers: tuple[ProducerState, ...], i: int, p: ProducerState
+) -> tuple[ProducerState, ...]:
+    return producers[:i] + (p,) + producers[i + 1 :]
+
+
+__all__ = [
+    "EOF",
+    "PING",
+    "ConsumerPos",
+    "ConsumerState",
+    "InboxEntry",
+    "ProducerPos",
+    "ProducerState",
+    "ProtocolState",
+    "ReaderEnd",
+    "ReaderState",
+    "Variant",
+    "Wait",
+    "finished",
+    "pending_notification",
+    "roles",
+    "runnable",
+    "start",
+    "step",
+]

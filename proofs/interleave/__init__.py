@@ -1,0 +1,1 @@
+"""Interleaving exploration of the reader/consumer protocol on a controlled asyncio loop."""

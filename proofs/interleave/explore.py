@@ -1,0 +1,236 @@
+"""Exploring schedules: every one at small bounds (as loom does), random ones beyond (as shuttle).
+
+`explore_all` is a breadth-first search over schedules: each node is a schedule
+prefix, re-run from a fresh world (the tasks cannot be copied), and pruned when
+it reaches a state already seen (same observations, same model state, same
+coroutine positions and locals). Breadth-first means the first schedule that
+shows a violation or a finding is one of the shortest. `explore_random` runs
+PCT (probabilistic concurrency testing): random role priorities, lowered at a
+few random steps, with a reproducible seed; what it finds is then shrunk.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tidegate.proofs.interleave.properties import Finding, Property
+from tidegate.proofs.interleave.run import Event, Run
+from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A property broken, or a finding shown, by `schedule` (the steps up to and including
+    the one where it was seen)."""
+
+    event: Event
+    schedule: tuple[str, ...]
+
+
+@dataclass
+class Exploration:
+    """What an exploration covered and what it found."""
+
+    scenario: Scenario
+    mode: str
+    executions: int = 0
+    states: int = 0
+    complete: int = 0
+    outcomes: set[object] = field(default_factory=set)
+    stuck: int = 0
+    exhausted: bool = False
+    seconds: float = 0.0
+    violations: dict[Property, Witness] = field(default_factory=dict)
+    findings: dict[Finding, Witness] = field(default_factory=dict)
+
+    def absorb(self, run: Run) -> None:
+        for table, events in ((self.violations, run.violations), (self.findings, run.findings)):
+            for what, event in events.items():
+                if what not in table:
+                    table[what] = Witness(event, tuple(run.schedule[: event.step]))  # type: ignore[index]
+
+
+def run_schedule(
+    scenario: Scenario,
+    roles: Sequence[str],
+    loops: Loops = REFERENCE_LOOPS,
+    *,
+    with_model: bool | None = None,
+) -> Run:
+    """Run `roles` in order on a fresh world. Raises KeyError naming the first role that
+    could not run at its step."""
+    run = Run(scenario, loops, with_model=loops.is_reference if with_model is None else with_model)
+    for index, role in enumerate(roles):
+        if role not in run.runnable():
+            raise KeyError(
+                f"step {index + 1}: role {role} cannot run (runnable: {run.runnable() or 'none'})"
+            )
+        run.step(role)
+    return run
+
+
+def run_to_end(run: Run, *, max_steps: int = 10_000) -> Run:
+    """Continue `run` with the first runnable role at each step until it finishes."""
+    while not run.finished and len(run.schedule) < max_steps:
+        run.step(run.runnable()[0])
+    return run
+
+
+def explore_all(
+    scenario: Scenario,
+    loops: Loops = REFERENCE_LOOPS,
+    *,
+    max_executions: int = 200_000,
+    deadline: float | None = None,
+    tick: Progress | None = None,
+) -> Exploration:
+    """Every schedule of `scenario`, depth first, pruning states already seen.
+
+    A run continues into its first child; each other child re-runs its prefix
+    from a fresh world (`executions` counts those runs). Witnesses are then
+    shrunk to the shortest schedule found that still shows the same thing.
+    `exhausted` is False when `max_executions` or `deadline` (a `time.monotonic()`
+    value) stopped it first: the result is then inconclusive.
+    """
+    start = time.monotonic()
+    result = Exploration(scenario, "exhaustive")
+    with_model = loops.is_reference
+    # Each entry: the prefix, a run already at prefix[:-1] to continue (or None: re-run
+    # the prefix unchecked, its steps were checked on the way here), and the model state
+    # at prefix[:-1].
+    stack: list[tuple[tuple[str, ...], Run | None, object]] = [((), None, None)]
+    seen: set[object] = set()
+    while stack:
+        if result.executions >= max_executions or (
+            deadline is not None and time.monotonic() > deadline
+        ):
+            for _, pending, _ in stack:
+                if pending is not None:
+                    pending.discard()
+            break
+        prefix, run, model = stack.pop()
+        if run is None:
+            run = Run(scenario, loops, with_model=with_model)
+            for role in prefix[:-1]:
+                run.step(role, check=False)
+            if prefix:
+                run.model = model  # type: ignore[assignment]
+                run.step(prefix[-1])
+            result.executions += 1
+            if tick is not None and result.executions % 50 == 0:
+                tick(result.executions)
+        else:
+            run.step(prefix[-1])
+        result.absorb(run)
+        state = run.key()
+        if state in seen or run.finished or run.violations:
+            if state not in seen:
+                seen.add(state)
+                if run.finished:
+                    result.complete += 1
+                    result.stuck += bool(run.stuck)
+                    result.outcomes.add(run.observe())
+            run.discard()
+            continue
+        seen.add(state)
+        children = run.runnable()
+        here = run.model
+        stack.extend((prefix + (role,), None, here) for role in reversed(children[1:]))
+        stack.append((prefix + (children[0],), run, here))
+    else:
+        result.exhausted = True
+    result.states = len(seen)
+    result.seconds = time.monotonic() - start
+    _shrink_all(result, loops)
+    return result
+
+
+def _shrink_all(result: Exploration, loops: Loops) -> None:
+    for table in (result.violations, result.findings):
+        for what, witness in list(table.items()):
+            table[what] = shrink(result.scenario, witness, loops)  # type: ignore[index]
+
+
+def explore_random(
+    scenario: Scenario,
+    loops: Loops = REFERENCE_LOOPS,
+    *,
+    runs: int,
+    seed: int,
+    depth: int = 3,
+    max_steps: int = 5_000,
+    tick: Progress | None = None,
+) -> Exploration:
+    """`runs` PCT schedules from `seed` (reproducible), each to its end; what they find
+    is shrunk to a shorter schedule that still shows it."""
+    start = time.monotonic()
+    result = Exploration(scenario, f"random (PCT depth {depth}, seed {seed})")
+    rng = random.Random(seed)
+    with_model = loops.is_reference
+    for index in range(runs):
+        run = Run(scenario, loops, with_model=with_model)
+        priority: dict[str, float] = {}
+        change_at = set(rng.sample(range(1, 4 * scenario.wire + 40), depth - 1))
+        while not run.finished and len(run.schedule) < max_steps:
+            ready = run.runnable()
+            for role in ready:
+                priority.setdefault(role, rng.random())
+            role = max(ready, key=priority.__getitem__)
+            if len(run.schedule) in change_at:
+                priority[role] = -rng.random()
+            run.step(role)
+        result.executions += 1
+        result.complete += run.finished
+        result.stuck += bool(run.stuck)
+        result.outcomes.add(run.observe())
+        result.absorb(run)
+        if tick is not None:
+            tick(index + 1)
+    _shrink_all(result, loops)
+    result.states = len(result.outcomes)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def shows(scenario: Scenario, roles: Sequence[str], what: object, loops: Loops) -> bool:
+    """True when `roles`, run leniently (steps whose role cannot run are skipped), shows `what`."""
+    run = Run(scenario, loops, with_model=loops.is_reference)
+    for role in roles:
+        if run.finished:
+            break
+        if role in run.runnable():
+            run.step(role)
+    shown = what in run.violations or what in run.findings
+    run.discard()
+    return shown
+
+
+def shrink(scenario: Scenario, witness: Witness, loops: Loops) -> Witness:
+    """Drop steps one at a time while the schedule still shows the same thing."""
+    what = witness.event.what
+    roles = list(witness.schedule)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(roles) - 1, -1, -1):
+            candidate = roles[:i] + roles[i + 1 :]
+            if shows(scenario, candidate, what, loops):
+                roles, changed = candidate, True
+    run = Run(scenario, loops, with_model=loops.is_reference)
+    kept: list[str] = []
+    for role in roles:
+        if run.finished:
+            break
+        if role in run.runnable():
+            run.step(role)
+            kept.append(role)
+    table: dict[Any, Event] = run.violations if isinstance(what, Property) else run.findings
+    event = table.get(what, witness.event)
+    run.discard()
+    return Witness(event, tuple(kept[: event.step]))

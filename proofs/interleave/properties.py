@@ -1,0 +1,138 @@
+"""What the explorer checks on every run (properties) and what it reports (findings).
+
+Properties must hold in every schedule; a schedule breaking one is a failure.
+Findings are facts about the seed's design the explorer demonstrates with a
+minimal schedule; they are reported, not failed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from tidegate.impl.channel import Receiver, Sender
+from tidegate.impl.reports import ReaderEnd
+from tidegate.proofs.interleave.world import ConsumerPhase, World
+
+_CHANNEL_AWAITS = {Sender.send.__code__: "Sender.send", Receiver.recv.__code__: "Receiver.recv"}
+
+
+class Property(enum.Enum):
+    """A property every schedule must keep."""
+
+    NEVER_AWAITS_CHANNEL = "the reader never awaits the channel"
+    ORDER = "order end to end"
+    NO_SILENT_LOSS = "no silent loss"
+    NO_LOST_WAKEUP = "no lost wake-up"
+    MATCHES_MODEL = "the implementation matches the protocol model"
+
+
+class Finding(enum.Enum):
+    """A behaviour of the design, shown with a minimal schedule when it occurs."""
+
+    DISCONNECT_WITH_ROOM = "disconnect while the channel had room"
+    STARVED = "backlog starved by competing producers"
+    COALESCED = "drain held to one item per notification when notifications coalesce"
+
+
+def awaits_channel(world: World) -> str | None:
+    """Where the reader (or a task it started) is suspended inside a channel operation."""
+    loop = world.loop
+    for task in [loop.task("R"), *loop.subtasks("R")]:
+        if task.done():
+            continue
+        coro: object = task.get_coro()
+        while coro is not None:
+            code = getattr(coro, "cr_code", None)
+            if code in _CHANNEL_AWAITS:
+                return f"the reader is suspended in {_CHANNEL_AWAITS[code]}"
+            coro = getattr(coro, "cr_await", None)
+    return None
+
+
+def lost_wakeup(world: World) -> str | None:
+    """With nothing able to run: the consumer waits on an empty channel while the backlog
+    holds items. Only a ping could move them, and nobody will ping."""
+    if world.loop.runnable() or world.consumer_phase() is not ConsumerPhase.PARKED:
+        return None
+    backlog = world.queue.backlog()
+    if backlog and not world.rx.buffered():
+        return (
+            f"the consumer waits on an empty channel while the backlog holds {list(backlog)} "
+            "and no task can run"
+        )
+    return None
+
+
+def out_of_order(world: World) -> str | None:
+    """Items of one source delivered out of the order that source sent them."""
+    delivered = world.consumer_report.delivered
+    sources = [world.scenario.wire_items(), *world.scenario.producer_items()]
+    for items in sources:
+        mine = set(items)
+        got = [x for x in delivered if x in mine]
+        if got != sorted(got, key=items.index):
+            return f"delivered {got}, out of the order {list(items)} they were sent in"
+    return None
+
+
+def silent_losses(world: World) -> str | None:
+    """An item that was accepted and then neither delivered nor reported: gone silently
+    (or an item reported twice)."""
+    rr, cr = world.reader_report, world.consumer_report
+    places: dict[str, Iterable[int]] = {
+        "delivered": cr.delivered,
+        "discarded by the receiver's drop": cr.discarded,
+        "lost by a Closed drain": rr.lost,
+        "left in the backlog": rr.left,
+        "left in the channel": world.rx.buffered(),
+    }
+    seen: dict[int, list[str]] = {}
+    for place, items in places.items():
+        for item in items:
+            seen.setdefault(item, []).append(place)
+    accepted = list(rr.accepted)
+    for report in world.producer_reports:
+        accepted.extend(report.sent)
+        for item in report.refused:
+            if item in seen:
+                return f"item {item} was refused to its producer yet {seen[item][0]}"
+    for item in rr.refused:
+        if item in seen:
+            return f"item {item} was refused to the reader yet {seen[item][0]}"
+    for item in accepted:
+        where = seen.pop(item, [])
+        if len(where) != 1:
+            what = "accounted nowhere" if not where else f"counted twice ({', '.join(where)})"
+            return f"item {item} was accepted and is {what}"
+    if seen:
+        item, where = next(iter(seen.items()))
+        return f"item {item} was never accepted yet {where[0]}"
+    return None
+
+
+def coalesced(world: World) -> str | None:
+    """After the reader answered every notification: items wait in the backlog, the channel
+    has free slots, and no notification is pending (pings coalesced into fewer drains)."""
+    if world.loop.task("R").done() or world.consumer_phase() is ConsumerPhase.ENDED:
+        return None
+    backlog = world.queue.backlog()
+    free = world.tx.capacity()
+    if backlog and free > 0 and not world.notify.has_permit and "R" not in world.loop.runnable():
+        return (
+            f"the backlog holds {list(backlog)} and the channel has {free} free slot(s), "
+            f"but after {world.consumer_report.pings} pings the reader answered "
+            f"{world.reader_report.notifications} notifications and none is pending"
+        )
+    return None
+
+
+def disconnect_with_room(world: World) -> str | None:
+    """The reader disconnected (QueueFull) while the channel had free slots."""
+    rr = world.reader_report
+    if rr.end is ReaderEnd.DISCONNECT and (rr.free_slots_at_end or 0) > 0:
+        return (
+            f"QueueFull on item {rr.refused[0]} with backlog {rr.left} at cap "
+            f"{world.scenario.cap} while the channel had {rr.free_slots_at_end} free slot(s)"
+        )
+    return None

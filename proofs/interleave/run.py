@@ -1,0 +1,257 @@
+"""One schedule, step by step: the real loops on a controlled loop, the model in lockstep,
+every property checked after every step."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from tidegate.impl.reports import ReaderEnd
+from tidegate.model import protocol
+from tidegate.model.variants import Variant as ModelVariant
+from tidegate.proofs.interleave.properties import (
+    Finding,
+    Property,
+    awaits_channel,
+    coalesced,
+    disconnect_with_room,
+    lost_wakeup,
+    out_of_order,
+    silent_losses,
+)
+from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario, World
+
+Obs = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A property broken or a finding shown, after `step` steps of `schedule`."""
+
+    what: Property | Finding
+    step: int
+    detail: str
+
+
+class Run:
+    """A fresh world, driven one role-step at a time (`step`), checked after each."""
+
+    def __init__(
+        self, scenario: Scenario, loops: Loops = REFERENCE_LOOPS, *, with_model: bool
+    ) -> None:
+        self.scenario = scenario
+        self.world = World(scenario, loops)
+        self.model: protocol.ProtocolState | None = None
+        if with_model:
+            self.model = protocol.start(
+                scenario.capacity,
+                scenario.cap,
+                scenario.wire_items(),
+                scenario.producer_items(),
+                scenario.stop_after,
+                ModelVariant(scenario.variant.value),
+            )
+        self.schedule: list[str] = []
+        self.violations: dict[Property, Event] = {}
+        self.findings: dict[Finding, Event] = {}
+        self.finished = False
+        self.stuck: list[str] = []
+        self._spill: tuple[list[int], int, int] | None = None
+        self.starved_seen = False
+        self._seen = 0
+        self._after_step()
+
+    def discard(self) -> None:
+        """End an unfinished run's tasks quietly (abandoned prefixes of an exploration)."""
+        if not self.finished:
+            for role in self.world.roles:
+                self.world.loop.task(role).cancel()
+            self.world.loop.settle_all()
+
+    def runnable(self) -> list[str]:
+        return [] if self.finished else self.world.loop.runnable()
+
+    def step(self, role: str, *, check: bool = True) -> None:
+        """Run `role`'s next step (KeyError if it cannot run), then check everything.
+
+        With `check` False (replaying a prefix already checked) only the bookkeeping
+        runs, and the model is not stepped.
+        """
+        self.world.loop.step(role)
+        self.schedule.append(role)
+        if self.model is not None and check:
+            self.model = protocol.step(self.model, role)
+        self._after_step(check)
+
+    def _after_step(self, check: bool = True) -> None:
+        w = self.world
+        while True:
+            if check:
+                self._note(Property.NEVER_AWAITS_CHANNEL, awaits_channel(w))
+                if self.model is not None:
+                    self._note(Property.MATCHES_MODEL, self._compare())
+            self._monitor(check)
+            if w.loop.runnable():
+                return
+            if check:
+                self._note(Property.NO_LOST_WAKEUP, lost_wakeup(w))
+            if not w.loop.advance():
+                break
+            if self.model is not None and check:
+                self._note(Property.MATCHES_MODEL, "the implementation waited on a timer")
+        self._finish()
+
+    def _finish(self) -> None:
+        w = self.world
+        if not w.all_done():
+            self.stuck = w.cancel_rest()
+        self._note(Property.ORDER, out_of_order(w))
+        self._note(Property.NO_SILENT_LOSS, silent_losses(w))
+        self.finished = True
+
+    def _monitor(self, check: bool) -> None:
+        w = self.world
+        rr = w.reader_report
+        delivered = w.consumer_report.delivered
+        fresh, self._seen = delivered[self._seen :], len(delivered)
+        if self._spill is not None:
+            self._spill[0].extend(fresh)
+        if not w.loop.task("R").done():
+            if not w.queue.backlog():
+                self._spill = None
+            elif self._spill is None:
+                self._spill = ([], rr.notifications, rr.drained)
+        if check:
+            self._note(Finding.COALESCED, coalesced(w))
+            self._note(Finding.DISCONNECT_WITH_ROOM, disconnect_with_room(w))
+        if rr.end is ReaderEnd.DISCONNECT and self._spill is not None and not self.starved_seen:
+            self.starved_seen = True
+            got, pings, drained = self._spill
+            producers_only = bool(got) and all(x > 100 for x in got)
+            if producers_only and rr.notifications > pings and rr.drained == drained:
+                self._note(
+                    Finding.STARVED,
+                    f"after the backlog filled, the consumer received only {got} (other "
+                    f"producers'); the reader's {rr.notifications - pings} drain(s) found "
+                    f"the channel full every time, and it disconnected with backlog {rr.left}",
+                )
+
+    def _note(self, what: Property | Finding, detail: str | None) -> None:
+        if detail is None:
+            return
+        table: dict[Any, Event] = self.violations if isinstance(what, Property) else self.findings
+        if what not in table:
+            table[what] = Event(what, len(self.schedule), detail)
+
+    # --- observation, for the model comparison and the state key --------------------
+
+    def observe(self) -> Obs:
+        """What the model must agree on: buffer, backlog, permit, reports, who can run."""
+        w = self.world
+        rr, cr = w.reader_report, w.consumer_report
+        reader_end = rr.end.value if rr.end not in (None, ReaderEnd.CANCELLED) else None
+        consumer_end = cr.end.value if cr.end is not None and cr.end.value != "cancelled" else None
+        return (
+            tuple(w.rx.buffered()),
+            w.queue.backlog(),
+            w.notify.has_permit,
+            tuple(w.loop.runnable()),
+            tuple(cr.delivered),
+            tuple(cr.discarded),
+            consumer_end,
+            reader_end,
+            tuple(rr.accepted),
+            tuple(rr.refused),
+            tuple(rr.lost),
+            tuple(rr.left) if reader_end else (),
+            tuple((tuple(p.sent), tuple(p.refused)) for p in w.producer_reports),
+        )
+
+    def model_observe(self) -> Obs:
+        s = self.model
+        assert s is not None
+        r, c = s.reader, s.consumer
+        ended = c.pos in (protocol.ConsumerPos.END_OF_STREAM, protocol.ConsumerPos.STOPPED)
+        return (
+            s.subject.channel.buffer,
+            s.subject.queue.backlog,
+            s.permit,
+            protocol.runnable(s),
+            c.delivered,
+            c.discarded,
+            c.pos.value if ended else None,
+            r.end.value if r.end is not None else None,
+            r.accepted,
+            r.refused,
+            r.lost,
+            r.left,
+            tuple((p.sent, p.refused) for p in s.producers),
+        )
+
+    def _compare(self) -> str | None:
+        got, want = self.observe(), self.model_observe()
+        if got == want:
+            return None
+        names = [
+            "buffer",
+            "backlog",
+            "permit",
+            "runnable",
+            "delivered",
+            "discarded",
+            "consumer_end",
+            "reader_end",
+            "accepted",
+            "refused",
+            "lost",
+            "left",
+            "producers",
+        ]
+        diffs = [
+            f"{n}: impl {g!r}, model {m!r}"
+            for n, g, m in zip(names, got, want, strict=True)
+            if g != m
+        ]
+        return "; ".join(diffs)
+
+    def key(self) -> object:
+        """Everything that decides what can happen next (for pruning repeated states)."""
+        w = self.world
+        tasks = [w.loop.task(role) for role in w.roles]
+        for role in w.roles:
+            tasks.extend(w.loop.subtasks(role))
+        frames = tuple((t.done(), _frames(t)) for t in tasks)
+        spill = None
+        if self._spill is not None:
+            got, pings, drained = self._spill
+            rr = w.reader_report
+            spill = (
+                bool(got),
+                all(x > 100 for x in got),
+                rr.notifications > pings,
+                rr.drained > drained,
+            )
+        return (self.observe(), self.model, frames, w.wire.pending(), spill)
+
+
+def _frames(task: Any) -> tuple[Any, ...]:
+    out: list[Any] = []
+    coro = task.get_coro()
+    while coro is not None:
+        frame: FrameType | None = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            break
+        local = tuple(sorted((k, _freeze(v)) for k, v in frame.f_locals.items()))
+        out.append((frame.f_code.co_name, frame.f_lasti, local))
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return tuple(out)
+
+
+def _freeze(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str | enum.Enum):
+        return value
+    if isinstance(value, list | tuple) and all(isinstance(v, int) for v in value):
+        return tuple(value)
+    return type(value).__name__

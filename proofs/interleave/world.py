@@ -1,0 +1,259 @@
+"""One run of the protocol: the real loops as tasks on a `ControlledLoop`, and what to observe.
+
+A `Scenario` fixes the bounds: channel capacity, backlog cap, how many wire
+items, how many items each other producer sends, whether the consumer stops
+(drops its receiver) after some items, and the variant. A `World` builds the
+real objects (channel, queue, Notify, the wire) and spawns the roles in the
+model's order: W (the wire feeding the reader's source), R (the reader loop),
+C (the consumer loop), P1.. (other producers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import re
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from tidegate.impl.channel import Receiver, Sender, channel
+from tidegate.impl.consumer import run_consumer, run_producer
+from tidegate.impl.notify import Notify
+from tidegate.impl.queue import BackpressureQueue
+from tidegate.impl.reader import run_reader
+from tidegate.impl.reports import ConsumerReport, ProducerReport, ReaderReport
+from tidegate.impl.variants import Variant
+from tidegate.proofs.interleave.loop import ControlledLoop
+
+
+class ScenarioError(ValueError):
+    """Raised when a scenario string names an unknown field or breaks a field's rule."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The bounds of one exploration. Wire items are 1..wire; producer i sends
+    100*i+1, 100*i+2, ...; `stop_after` None means the consumer never stops."""
+
+    capacity: int
+    cap: int
+    wire: int
+    producers: tuple[int, ...] = ()
+    stop_after: int | None = None
+    variant: Variant = Variant.SEED
+
+    def wire_items(self) -> tuple[int, ...]:
+        return tuple(range(1, self.wire + 1))
+
+    def producer_items(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(
+            tuple(100 * (i + 1) + k for k in range(1, n + 1)) for i, n in enumerate(self.producers)
+        )
+
+    def __str__(self) -> str:
+        parts = [f"capacity={self.capacity}", f"cap={self.cap}", f"wire={self.wire}"]
+        if self.producers:
+            parts.append("producers=" + "+".join(map(str, self.producers)))
+        if self.stop_after is not None:
+            parts.append(f"stop={self.stop_after}")
+        if self.variant is not Variant.SEED:
+            parts.append(f"variant={self.variant.value}")
+        return ",".join(parts)
+
+    @classmethod
+    def parse(cls, text: str) -> Scenario:
+        """Read `str(scenario)`'s form, e.g. `capacity=1,cap=1,wire=3,producers=2+1,stop=2`.
+
+        Raises ScenarioError naming the offending field and its rule.
+        """
+        fields: dict[str, str] = {}
+        for part in filter(None, text.strip().split(",")):
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise ScenarioError(f"scenario field {part!r} must be NAME=VALUE")
+            fields[key.strip()] = value.strip()
+        unknown = set(fields) - {"capacity", "cap", "wire", "producers", "stop", "variant"}
+        if unknown:
+            raise ScenarioError(
+                f"unknown scenario field(s) {sorted(unknown)}; known: capacity, cap, wire, "
+                "producers, stop, variant"
+            )
+        for needed in ("capacity", "cap", "wire"):
+            if needed not in fields:
+                raise ScenarioError(f"scenario {text!r} lacks {needed}=N")
+        producers = tuple(
+            _int("producers", p, 1) for p in filter(None, fields.get("producers", "").split("+"))
+        )
+        stop = fields.get("stop")
+        try:
+            variant = Variant(fields.get("variant", "seed"))
+        except ValueError:
+            names = ", ".join(v.value for v in Variant)
+            raise ScenarioError(
+                f"variant must be one of {names}, got {fields['variant']!r}"
+            ) from None
+        return cls(
+            capacity=_int("capacity", fields["capacity"], 1),
+            cap=_int("cap", fields["cap"], 0),
+            wire=_int("wire", fields["wire"], 0),
+            producers=producers,
+            stop_after=None if stop in (None, "", "-") else _int("stop", stop, 0),
+            variant=variant,
+        )
+
+
+def _int(name: str, value: str, minimum: int) -> int:
+    if not re.fullmatch(r"\d+", value):
+        raise ScenarioError(f"scenario field {name} must be an integer >= {minimum}, got {value!r}")
+    number = int(value)
+    if number < minimum:
+        raise ScenarioError(f"scenario field {name} must be >= {minimum}, got {number}")
+    return number
+
+
+class Wire:
+    """The reader's source: an async iterator over items the W role puts, then EOF."""
+
+    __slots__ = ("_ended", "_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: deque[int] = deque()
+        self._ended = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, item: int) -> None:
+        self._items.append(item)
+        self._wake()
+
+    def end(self) -> None:
+        self._ended = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def pending(self) -> tuple[tuple[int, ...], bool]:
+        """Items put but not yet read, and whether EOF was put."""
+        return tuple(self._items), self._ended
+
+    def __aiter__(self) -> Wire:
+        return self
+
+    async def __anext__(self) -> int:
+        while not self._items:
+            if self._ended:
+                raise StopAsyncIteration
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        return self._items.popleft()
+
+
+async def feed(wire: Wire, items: tuple[int, ...]) -> None:
+    """The W role: one item per step, then EOF."""
+    for item in items:
+        wire.put(item)
+        await asyncio.sleep(0)
+    wire.end()
+
+
+ReaderLoop = Callable[..., Coroutine[Any, Any, ReaderReport[int]]]
+ConsumerLoop = Callable[..., Coroutine[Any, Any, ConsumerReport[int]]]
+
+
+@dataclass(frozen=True)
+class Loops:
+    """Which loop functions a world runs: the real ones by default. Tests swap in broken
+    ones with the same signatures to see the explorer catch them."""
+
+    reader: ReaderLoop = run_reader
+    consumer: ConsumerLoop = run_consumer
+    name: str = "tidegate.impl loops"
+
+    @property
+    def is_reference(self) -> bool:
+        """True for the implementation's own loops (the ones the model describes)."""
+        return self.reader is run_reader and self.consumer is run_consumer
+
+
+REFERENCE_LOOPS = Loops()
+"""The implementation's own loops."""
+
+
+class ConsumerPhase(enum.Enum):
+    """Where the consumer task is, as seen from outside."""
+
+    ALIVE = "alive"
+    PARKED = "parked"
+    ENDED = "ended"
+
+
+class World:
+    """The real objects of one run, and the roles spawned on a fresh `ControlledLoop`."""
+
+    def __init__(self, scenario: Scenario, loops: Loops = REFERENCE_LOOPS) -> None:
+        self.scenario = scenario
+        self.loop = ControlledLoop()  # type: ignore[abstract]
+        self.tx: Sender[int]
+        self.rx: Receiver[int]
+        self.tx, self.rx = channel(scenario.capacity)
+        self.queue: BackpressureQueue[int] = scenario.variant.make_queue(scenario.cap)
+        self.notify = Notify()
+        self.wire = Wire()
+        self.reader_report: ReaderReport[int] = ReaderReport()
+        self.consumer_report: ConsumerReport[int] = ConsumerReport()
+        self.producer_reports: list[ProducerReport[int]] = []
+        self.roles: list[str] = ["W", "R", "C"]
+        self.loop.spawn("W", feed(self.wire, scenario.wire_items()))
+        self.loop.spawn("R", self._reader(loops.reader))
+        self.loop.spawn(
+            "C",
+            loops.consumer(
+                self.rx, self.notify, stop_after=scenario.stop_after, report=self.consumer_report
+            ),
+        )
+        for i, items in enumerate(scenario.producer_items()):
+            report: ProducerReport[int] = ProducerReport()
+            self.producer_reports.append(report)
+            self.roles.append(f"P{i + 1}")
+            self.loop.spawn(f"P{i + 1}", self._producer(self.tx.clone(), items, report))
+
+    async def _reader(self, reader: ReaderLoop) -> None:
+        try:
+            await reader(
+                self.wire,
+                self.queue,
+                self.tx,
+                self.notify,
+                drain_all=self.scenario.variant.drain_all,
+                report=self.reader_report,
+            )
+        finally:
+            self.tx.drop()
+
+    @staticmethod
+    async def _producer(tx: Sender[int], items: tuple[int, ...], rep: ProducerReport[int]) -> None:
+        try:
+            await run_producer(tx, items, report=rep)
+        finally:
+            tx.drop()
+
+    def consumer_phase(self) -> ConsumerPhase:
+        task = self.loop.task("C")
+        if task.done():
+            return ConsumerPhase.ENDED
+        return ConsumerPhase.ALIVE if "C" in self.loop.runnable() else ConsumerPhase.PARKED
+
+    def all_done(self) -> bool:
+        return all(self.loop.task(role).done() for role in self.roles)
+
+    def cancel_rest(self) -> list[str]:
+        """Cancel every role still waiting, let the cancellations finish; return their roles."""
+        stuck = [role for role in self.roles if not self.loop.task(role).done()]
+        for role in stuck:
+            self.loop.task(role).cancel()
+        self.loop.settle_all()
+        return stuck
