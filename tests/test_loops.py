@@ -49,7 +49,7 @@ def test_everything_arrives_in_order_through_a_small_channel(variant: Variant) -
 
 def test_a_stalled_consumer_gets_the_peer_disconnected_with_the_backlog_reported() -> None:
     async def main() -> ReaderReport[int]:
-        tx, rx = channel(2)  # nobody receives: the consumer is stalled
+        tx, _rx = channel(2)  # nobody receives: the consumer is stalled
         return await run_reader(wire(list(range(1, 10))), BackpressureQueue(3), tx, Notify())
 
     rr = asyncio.run(main())
@@ -77,7 +77,7 @@ def test_a_dropped_receiver_ends_the_reader_with_shutdown_and_reports_the_lost_i
 
 def test_a_cancelled_reader_reports_its_backlog() -> None:
     async def main() -> ReaderReport[int]:
-        tx, rx = channel(1)
+        tx, _rx = channel(1)
         report: ReaderReport[int] = ReaderReport()
         task = asyncio.ensure_future(
             run_reader(wire([1, 2, 3]), BackpressureQueue(4), tx, Notify(), report=report)
