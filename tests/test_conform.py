@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tidegate.proofs.conform.coverage import SMALL_BOUNDS, kinds_of, reachable_kinds
+from tidegate.proofs.conform.coverage import SMALL_BOUNDS, Kind, kinds_of, reachable_kinds
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
 from tidegate.proofs.conform.session import Settings, conform
 from tidegate.proofs.exitcodes import ExitCode
@@ -80,7 +80,7 @@ def test_check_protocol_fails_a_port_that_takes_bools_for_ints() -> None:
 def test_coverage_cases_cover_every_reachable_kind() -> None:
     targets = reachable_kinds()
     cases = list(coverage_cases(targets, random.Random(0)))
-    covered = set().union(*(kinds_of(case) for case in cases))
+    covered: set[Kind] = set().union(*(kinds_of(case) for case in cases))
     assert set(targets) <= covered
     assert len(targets) == 181
     assert {(c.capacity, c.cap) for c in targets.values()} <= set(SMALL_BOUNDS)

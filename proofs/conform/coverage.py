@@ -13,8 +13,9 @@ the targets coverage-guided generation steers toward.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tidegate import model
 from tidegate.model import Answer, Err, Op, OpName
@@ -26,6 +27,9 @@ SMALL_BOUNDS: tuple[tuple[int, int], ...] = tuple(
 """The (capacity, cap) pairs whose every reachable kind the coverage goal asks for."""
 
 Shape = tuple[str, str, str]
+Transition = tuple[int, int, int, int, str, str]
+K = TypeVar("K", bound=Hashable)
+Key = Callable[[model.Subject, Op, Answer], K]
 
 
 @dataclass(frozen=True, order=True)
@@ -86,13 +90,13 @@ def allowed_ops(s: model.Subject, item: int) -> list[Op]:
     ]
 
 
-def kinds_of(case: Case) -> set[Kind]:
-    """Every kind `case` exercises."""
+def kinds_of(case: Case, key: Key[K] = kind_of) -> set[K]:  # type: ignore[assignment]
+    """Every kind (or other `key`) `case` exercises."""
     state = model.new(case.capacity, case.cap)
     kinds = set()
     for op in case.ops:
         after, answer, _ = model.apply(state, op)
-        kinds.add(kind_of(state, op, answer))
+        kinds.add(key(state, op, answer))
         state = after
     return kinds
 
@@ -104,7 +108,25 @@ def reachable_kinds(bounds: Iterable[tuple[int, int]] = SMALL_BOUNDS) -> dict[Ki
     by concrete lengths and receiver (items never decide an answer), so it is
     exact for the given bounds.
     """
-    targets: dict[Kind, Case] = {}
+    return reachable(bounds, kind_of)
+
+
+def transition_of(before: model.Subject, op: Op, answer: Answer) -> Transition:
+    """The concrete transition: parameters, lengths, receiver, operation (answer implied)."""
+    ch, q = before.channel, before.queue
+    return (
+        ch.capacity,
+        q.cap,
+        len(ch.buffer),
+        len(q.backlog),
+        ch.receiver.value,
+        op.name.value,
+    )
+
+
+def reachable(bounds: Iterable[tuple[int, int]], key: Key[K]) -> dict[K, Case]:
+    """Each `key(state, op, answer)` reachable within `bounds`, with a shortest Case to it."""
+    targets: dict[K, Case] = {}
     for capacity, cap in bounds:
         start = model.new(capacity, cap)
         seen = {_key(start)}
@@ -113,9 +135,9 @@ def reachable_kinds(bounds: Iterable[tuple[int, int]] = SMALL_BOUNDS) -> dict[Ki
             state, path = frontier.popleft()
             for op in allowed_ops(state, len(path) + 1):
                 after, answer, _ = model.apply(state, op)
-                kind = kind_of(state, op, answer)
-                if kind not in targets:
-                    targets[kind] = Case(capacity, cap, (*path, op))
+                target = key(state, op, answer)
+                if target not in targets:
+                    targets[target] = Case(capacity, cap, (*path, op))
                 if _key(after) not in seen:
                     seen.add(_key(after))
                     frontier.append((after, (*path, op)))

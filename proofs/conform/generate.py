@@ -14,12 +14,12 @@ fill up and empty again.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from tidegate import model
 from tidegate.model import I64_MAX, I64_MIN, Op, OpName
 from tidegate.proofs.conform.cases import RECEIVER_OPS, Case
-from tidegate.proofs.conform.coverage import Kind, allowed_ops, kind_of, kinds_of
+from tidegate.proofs.conform.coverage import K, Key, allowed_ops, kind_of, kinds_of
 
 WIDE_CAPACITY = 72
 WIDE_CAP = 72
@@ -94,31 +94,39 @@ class Items:
 
 
 def coverage_cases(
-    targets: dict[Kind, Case], rng: random.Random, extend: int = 24
+    targets: Mapping[K, Case],
+    rng: random.Random,
+    extend: int = 24,
+    key: Key[K] = kind_of,  # type: ignore[assignment]
 ) -> Iterator[Case]:
-    """Cases that together exercise every kind of `targets` (see the module docstring)."""
-    covered: set[Kind] = set()
-    for kind in sorted(targets):
-        if kind in covered:
+    """Cases that together exercise every target (see the module docstring).
+
+    `targets` maps each `key(state, op, answer)` to a shortest case reaching it,
+    as `tidegate.proofs.conform.coverage.reachable` gives; the default key is
+    the coverage kind.
+    """
+    covered: set[K] = set()
+    for target in sorted(targets, key=repr):
+        if target in covered:
             continue
-        start = targets[kind]
+        start = targets[target]
         items = Items(rng, wide=False)
         ops = [_renumber(op, items) for op in start.ops]
         state = model.new(start.capacity, start.cap)
         for op in ops:
             state = model.apply(state, op).state
-        seen = covered | kinds_of(Case(start.capacity, start.cap, tuple(ops)))
+        seen = covered | kinds_of(Case(start.capacity, start.cap, tuple(ops)), key)
         for _ in range(extend):
             choices = allowed_ops(state, items.next())
-            kinds = [kind_of(state, op, model.apply(state, op).answer) for op in choices]
-            fresh = [op for op, k in zip(choices, kinds, strict=True) if k not in seen]
+            keys = [key(state, op, model.apply(state, op).answer) for op in choices]
+            fresh = [op for op, k in zip(choices, keys, strict=True) if k not in seen]
             op = rng.choice(fresh or choices)
             after, answer, _ = model.apply(state, op)
-            seen.add(kind_of(state, op, answer))
+            seen.add(key(state, op, answer))
             ops.append(op)
             state = after
         case = Case(start.capacity, start.cap, tuple(ops))
-        covered |= kinds_of(case)
+        covered |= kinds_of(case, key)
         yield case
 
 
