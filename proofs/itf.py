@@ -30,7 +30,7 @@ VARS = [
     "mbt::actionTaken",
     "mbt::nondetPicks",
 ]
-UNIT = {"#tup": []}
+UNIT: dict[str, list[Any]] = {"#tup": []}
 
 
 def bigint(n: int) -> dict[str, str]:
