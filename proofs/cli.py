@@ -6,11 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tidegate.proofs.commands import conform, explore, replay, serve, traces, verify
+from tidegate.proofs.commands import conform, explore, interleave, replay, serve, traces, verify
 from tidegate.proofs.exitcodes import ExitCode
 
 # Each module here provides register(subparsers); add new subcommands to this tuple.
-COMMANDS = (verify, replay, serve, conform, explore, traces)
+COMMANDS = (verify, replay, serve, conform, explore, traces, interleave)
 
 
 class _Parser(argparse.ArgumentParser):

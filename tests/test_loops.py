@@ -7,11 +7,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tidegate.impl import BackpressureQueue, Notify, QueueFull, channel
+from tidegate.impl import BackpressureQueue, Notify, QueueFull, Receiver, Sender, channel
 from tidegate.impl.consumer import run_consumer, run_producer
 from tidegate.impl.reader import run_reader
 from tidegate.impl.reports import ConsumerEnd, ProducerEnd, ReaderEnd, ReaderReport
 from tidegate.impl.variants import DrainFirstQueue, Variant
+
+
+def chan(capacity: int) -> tuple[Sender[int], Receiver[int]]:
+    return channel(capacity)
 
 
 async def wire(items: list[int], gap: float = 0.0) -> AsyncIterator[int]:
@@ -23,7 +27,7 @@ async def wire(items: list[int], gap: float = 0.0) -> AsyncIterator[int]:
 async def _pipeline(
     items: list[int], capacity: int, cap: int, delay: float, variant: Variant = Variant.SEED
 ) -> tuple[ReaderReport[int], list[int]]:
-    tx, rx = channel(capacity)
+    tx, rx = chan(capacity)
     notify = Notify()
     queue: BackpressureQueue[int] = variant.make_queue(cap)
 
@@ -49,7 +53,7 @@ def test_everything_arrives_in_order_through_a_small_channel(variant: Variant) -
 
 def test_a_stalled_consumer_gets_the_peer_disconnected_with_the_backlog_reported() -> None:
     async def main() -> ReaderReport[int]:
-        tx, _rx = channel(2)  # nobody receives: the consumer is stalled
+        tx, _rx = chan(2)  # nobody receives: the consumer is stalled
         return await run_reader(wire(list(range(1, 10))), BackpressureQueue(3), tx, Notify())
 
     rr = asyncio.run(main())
@@ -60,7 +64,7 @@ def test_a_stalled_consumer_gets_the_peer_disconnected_with_the_backlog_reported
 
 def test_a_dropped_receiver_ends_the_reader_with_shutdown_and_reports_the_lost_item() -> None:
     async def main() -> tuple[ReaderReport[int], list[int]]:
-        tx, rx = channel(1)
+        tx, rx = chan(1)
         notify = Notify()
         stop = run_consumer(rx, notify, stop_after=1)
         rr, cr = await asyncio.gather(
@@ -77,7 +81,7 @@ def test_a_dropped_receiver_ends_the_reader_with_shutdown_and_reports_the_lost_i
 
 def test_a_cancelled_reader_reports_its_backlog() -> None:
     async def main() -> ReaderReport[int]:
-        tx, _rx = channel(1)
+        tx, _rx = chan(1)
         report: ReaderReport[int] = ReaderReport()
         task = asyncio.ensure_future(
             run_reader(wire([1, 2, 3]), BackpressureQueue(4), tx, Notify(), report=report)
@@ -94,7 +98,7 @@ def test_a_cancelled_reader_reports_its_backlog() -> None:
 
 def test_a_producer_reports_what_it_could_not_send() -> None:
     async def main() -> tuple[list[int], list[int], ProducerEnd | None]:
-        tx, rx = channel(1)
+        tx, rx = chan(1)
         rx.close()
         rep = await run_producer(tx, [7, 8])
         return rep.sent, rep.refused, rep.end
@@ -103,7 +107,7 @@ def test_a_producer_reports_what_it_could_not_send() -> None:
 
 
 def test_drain_first_refuses_only_when_the_channel_is_full_too() -> None:
-    tx, rx = channel(1)
+    tx, rx = chan(1)
     q: DrainFirstQueue[int] = DrainFirstQueue(1)
     q.enqueue_or_send(tx, 1)
     q.enqueue_or_send(tx, 2)  # spilled
@@ -113,7 +117,7 @@ def test_drain_first_refuses_only_when_the_channel_is_full_too() -> None:
     with pytest.raises(QueueFull):
         q.enqueue_or_send(tx, 4)  # backlog at cap and channel full
     seed: BackpressureQueue[int] = BackpressureQueue(1)
-    tx2, rx2 = channel(1)
+    tx2, rx2 = chan(1)
     seed.enqueue_or_send(tx2, 1)
     seed.enqueue_or_send(tx2, 2)
     rx2.try_recv()
@@ -124,7 +128,7 @@ def test_drain_first_refuses_only_when_the_channel_is_full_too() -> None:
 def test_drain_first_keeps_the_backlog_when_the_channel_closed() -> None:
     from tidegate.impl import Closed
 
-    tx, rx = channel(1)
+    tx, rx = chan(1)
     q: DrainFirstQueue[int] = DrainFirstQueue(2)
     q.enqueue_or_send(tx, 1)
     q.enqueue_or_send(tx, 2)

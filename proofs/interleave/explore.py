@@ -147,6 +147,8 @@ def explore_all(
         result.exhausted = True
     result.states = len(seen)
     result.seconds = time.monotonic() - start
+    if tick is not None:
+        tick(result.executions)
     _shrink_all(result, loops)
     return result
 

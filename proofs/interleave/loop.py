@@ -34,7 +34,8 @@ class ControlledLoop(asyncio.AbstractEventLoop):
     """The minimum of an event loop that tasks, futures and `asyncio.sleep` need."""
 
     def __init__(self) -> None:
-        self._ready: deque[asyncio.Handle] = deque()
+        # Each ready handle with the role whose own step it is (None: runs eagerly).
+        self._ready: deque[tuple[asyncio.Handle, str | None]] = deque()
         self._timers: list[tuple[float, int, asyncio.TimerHandle]] = []
         self._seq = 0
         self._now = 0.0
@@ -57,7 +58,7 @@ class ControlledLoop(asyncio.AbstractEventLoop):
         context: contextvars.Context | None = None,
     ) -> asyncio.Handle:
         handle = asyncio.Handle(callback, args, self, context)
-        self._ready.append(handle)
+        self._ready.append((handle, self._roots.get(_owner(handle))))
         self._runnable = None
         return handle
 
@@ -119,6 +120,8 @@ class ControlledLoop(asyncio.AbstractEventLoop):
         self._subtasks.pop(task, None)
         self._roots[task] = role
         self._by_role[role] = task
+        self._ready = deque((h, role if _owner(h) is task else r) for h, r in self._ready)
+        self._runnable = None
         return task
 
     def task(self, role: str) -> asyncio.Task[Any]:
@@ -132,7 +135,7 @@ class ControlledLoop(asyncio.AbstractEventLoop):
     def runnable(self) -> list[str]:
         """Roles whose next step is ready, in the order they were spawned."""
         if self._runnable is None:
-            ready = {self._roots.get(_owner(h)) for h in self._ready if not h.cancelled()}
+            ready = {r for h, r in self._ready if r is not None and not h.cancelled()}
             self._runnable = [role for role in self._by_role if role in ready]
         return list(self._runnable)
 
@@ -141,9 +144,10 @@ class ControlledLoop(asyncio.AbstractEventLoop):
 
         Raises KeyError naming the role when it has no ready step.
         """
-        for handle in self._ready:
-            if not handle.cancelled() and self._roots.get(_owner(handle)) == role:
-                self._ready.remove(handle)
+        for entry in self._ready:
+            handle, owner = entry
+            if owner == role and not handle.cancelled():
+                self._ready.remove(entry)
                 self._runnable = None
                 self._run(handle, role)
                 self._settle()
@@ -166,7 +170,7 @@ class ControlledLoop(asyncio.AbstractEventLoop):
         with running(self):
             while not until.done():
                 if self._ready:
-                    handle = self._ready.popleft()
+                    handle, _ = self._ready.popleft()
                     if not handle.cancelled():
                         handle._run()
                     continue
@@ -183,7 +187,7 @@ class ControlledLoop(asyncio.AbstractEventLoop):
         while self._timers and self._timers[0][0] <= self._now:
             _, _, handle = heapq.heappop(self._timers)
             if not handle.cancelled():
-                self._ready.append(handle)
+                self._ready.append((handle, self._roots.get(_owner(handle))))
         self._runnable = None
         return True
 
@@ -192,21 +196,23 @@ class ControlledLoop(asyncio.AbstractEventLoop):
         guard = 0
         while self._ready and guard < 100_000:
             guard += 1
-            handle = self._ready.popleft()
+            handle, role = self._ready.popleft()
             self._runnable = None
             if not handle.cancelled():
-                self._run(handle, self._roots.get(_owner(handle)))
+                self._run(handle, role)
 
     def _settle(self) -> None:
         """Run the ready handles that are not a role's own step, FIFO, until none is left."""
+        ready = self._ready
         while True:
-            for handle in self._ready:
-                if handle.cancelled() or _owner(handle) not in self._roots:
+            for entry in ready:
+                if entry[1] is None or entry[0].cancelled():
                     break
             else:
                 return
-            self._ready.remove(handle)
+            ready.remove(entry)
             self._runnable = None
+            handle = entry[0]
             if not handle.cancelled():
                 owner = _owner(handle)
                 role = self._subtasks.get(owner) if owner is not None else None

@@ -15,11 +15,12 @@ from tidegate.proofs.interleave.properties import (
     Finding,
     Property,
     awaits_channel,
-    coalesced,
     disconnect_with_room,
     lost_wakeup,
     out_of_order,
+    room_and_backlog,
     silent_losses,
+    unannounced_slot,
 )
 from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario, World
 
@@ -60,6 +61,7 @@ class Run:
         self.stuck: list[str] = []
         self._spill: tuple[list[int], int, int] | None = None
         self.starved_seen = False
+        self._coalesced = False
         self._seen = 0
         self._after_step()
 
@@ -79,8 +81,12 @@ class Run:
         With `check` False (replaying a prefix already checked) only the bookkeeping
         runs, and the model is not stepped.
         """
-        self.world.loop.step(role)
+        w = self.world
+        permit, pings = w.notify.has_permit, w.consumer_report.pings
+        w.loop.step(role)
         self.schedule.append(role)
+        if role == "C" and permit and w.consumer_report.pings > pings:
+            self._coalesced = True  # this ping found the permit already stored
         if self.model is not None and check:
             self.model = protocol.step(self.model, role)
         self._after_step(check)
@@ -123,8 +129,14 @@ class Run:
                 self._spill = None
             elif self._spill is None:
                 self._spill = ([], rr.notifications, rr.drained)
+        if not room_and_backlog(w):
+            self._coalesced = False
         if check:
-            self._note(Finding.COALESCED, coalesced(w))
+            unannounced = unannounced_slot(w)
+            if self._coalesced:
+                self._note(Finding.COALESCED, unannounced)
+            else:
+                self._note(Property.NO_LOST_WAKEUP, unannounced)
             self._note(Finding.DISCONNECT_WITH_ROOM, disconnect_with_room(w))
         if rr.end is ReaderEnd.DISCONNECT and self._spill is not None and not self.starved_seen:
             self.starved_seen = True
@@ -233,7 +245,7 @@ class Run:
                 rr.notifications > pings,
                 rr.drained > drained,
             )
-        return (self.observe(), self.model, frames, w.wire.pending(), spill)
+        return (self.observe(), self.model, frames, w.wire.pending(), spill, self._coalesced)
 
 
 def _frames(task: Any) -> tuple[Any, ...]:

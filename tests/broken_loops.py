@@ -1,0 +1,96 @@
+"""Deliberately broken protocol loops, for showing that the explorer catches them.
+
+Each has the signature of the real loop it replaces, so the explorer runs it
+exactly as it runs the real one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable
+from typing import Any
+
+from tidegate.impl.channel import Receiver, Sender
+from tidegate.impl.errors import Closed, QueueFull
+from tidegate.impl.notify import Notify
+from tidegate.impl.queue import BackpressureQueue
+from tidegate.impl.reports import ConsumerEnd, ConsumerReport, ReaderEnd, ReaderReport
+
+TICK = 0.25
+"""The timer-driven reader's drain period, in (virtual) seconds."""
+
+
+async def consumer_pings_before_receiving(
+    rx: Receiver[int],
+    notify: Notify,
+    *,
+    delay: float = 0.0,
+    stop_after: int | None = None,
+    report: ConsumerReport[int] | None = None,
+) -> ConsumerReport[int]:
+    """Broken: announces the slot before freeing it, then processes before the next ping."""
+    rep: ConsumerReport[int] = report if report is not None else ConsumerReport()
+    while True:
+        if stop_after is not None and len(rep.delivered) >= stop_after:
+            rep.discarded.extend(rx.drop())
+            rep.end = ConsumerEnd.STOPPED
+            return rep
+        notify.notify_one()
+        rep.pings += 1
+        item = await rx.recv()
+        if item is None:
+            rep.end = ConsumerEnd.END_OF_STREAM
+            return rep
+        rep.delivered.append(item)
+        await asyncio.sleep(delay)
+
+
+async def reader_drains_on_a_timer(
+    source: AsyncIterable[int],
+    queue: BackpressureQueue[int],
+    tx: Sender[int],
+    notify: Notify,
+    *,
+    drain_all: bool = False,
+    report: ReaderReport[int] | None = None,
+) -> ReaderReport[int]:
+    """Broken: ignores the notification and drains one item every TICK seconds instead."""
+    rep: ReaderReport[int] = report if report is not None else ReaderReport()
+    items = aiter(source)
+    wire: asyncio.Future[Any] = asyncio.ensure_future(anext(items))
+    tick: asyncio.Future[Any] = asyncio.ensure_future(asyncio.sleep(TICK))
+    eof = False
+    try:
+        while not (eof and not queue.has_pending()):
+            waits = [f for f in (wire, tick) if not (f is wire and eof)]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            if tick.done():
+                tick = asyncio.ensure_future(asyncio.sleep(TICK))
+                try:
+                    if queue.try_drain_one(tx):
+                        rep.drained += 1
+                except Closed as exc:
+                    rep.lost.append(exc.item)
+                    rep.end = ReaderEnd.SHUTDOWN
+                    return rep
+            if not eof and wire.done():
+                try:
+                    item = wire.result()
+                except StopAsyncIteration:
+                    eof = True
+                    continue
+                wire = asyncio.ensure_future(anext(items))
+                try:
+                    queue.enqueue_or_send(tx, item)
+                except (QueueFull, Closed) as exc:
+                    rep.refused.append(exc.item)
+                    full = isinstance(exc, QueueFull)
+                    rep.end = ReaderEnd.DISCONNECT if full else ReaderEnd.SHUTDOWN
+                    return rep
+                rep.accepted.append(item)
+        rep.end = ReaderEnd.EOF
+        return rep
+    finally:
+        rep.left = list(queue.backlog())
+        wire.cancel()
+        tick.cancel()
