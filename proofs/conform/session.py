@@ -47,6 +47,8 @@ class Settings:
     op_timeout: float = 5.0
     """Seconds the adapter may take to answer one request."""
     recordings: bool = True
+    coverage: bool = True
+    """Run the coverage-guided cases (the coverage goal needs them)."""
     traces: tuple[Trace, ...] = ()
     check_protocol: bool = False
     shrink_budget: int = 5000
@@ -96,7 +98,7 @@ def planned_cases(settings: Settings) -> int:
 
 
 def _coverage(settings: Settings) -> list[Case]:
-    return _coverage_for_seed(settings.seed)
+    return _coverage_for_seed(settings.seed) if settings.coverage else []
 
 
 @functools.cache
