@@ -108,20 +108,21 @@ def test_budget_ending_before_the_goal_is_inconclusive() -> None:
 
 def test_save_failures_appends_a_replayable_minimal_trace(tmp_path: Path) -> None:
     saved = tmp_path / "regressions.jsonl"
-    saved.write_text("")
+    earlier = '{"id":"earlier","capacity":1,"cap":0,"steps":[]}\n'
+    saved.write_text(earlier)
     args = ["conform", "--adapter", f"{PORT} --bug slot-not-freed", "--no-recordings"]
-    for _ in range(2):
-        done = tidegate(*args, "--save-failures", str(saved))
-        assert done.returncode == ExitCode.FAILED, done.stdout
+    done = tidegate(*args, "--save-failures", str(saved))
+    assert done.returncode == ExitCode.FAILED, done.stdout
     assert "<-- differs" in done.stdout and "confirmed on a fresh adapter process" in done.stdout
-    traces = load_traces(saved)
-    assert len(traces) == 2 and traces[0] == traces[1]
-    assert len(traces[0].steps) == 3
+    assert saved.read_text().startswith(earlier)  # appended, not overwritten
+    earlier_trace, trace = load_traces(saved)
+    assert earlier_trace.id == "earlier" and trace.id == "conform-seed0-coverage-case-3"
+    assert len(trace.steps) == 3
     # The reference answers: the model replays it; the trace passes back into conform.
-    assert replay_trace(traces[0], make_runner("model")) is None
+    assert replay_trace(trace, make_runner("model")) is None
     again = tidegate(*args, "--traces", str(saved), "--max-examples", "0")
     assert again.returncode == ExitCode.FAILED
-    assert "divergence in conform-seed0" in again.stdout
+    assert "divergence in conform-seed0-coverage-case-3 at step 2" in again.stdout
 
 
 @pytest.mark.parametrize(
