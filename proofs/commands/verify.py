@@ -10,6 +10,7 @@ from rich import box
 from rich.table import Table
 
 from tidegate.proofs.checks import Check, CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.conform_check import check_conform
 from tidegate.proofs.console import make_console
 from tidegate.proofs.crosshair_check import check_crosshair
 from tidegate.proofs.exitcodes import ExitCode
@@ -23,6 +24,7 @@ def checks_for(profile: Profile) -> list[Check]:
         functools.partial(check_recordings, "model"),
         functools.partial(check_recordings, "impl"),
         check_crosshair,
+        check_conform,
     ]
 
 
