@@ -94,3 +94,99 @@ async def reader_drains_on_a_timer(
         rep.left = list(queue.backlog())
         wire.cancel()
         tick.cancel()
+
+
+async def consumer_forgets_every_second_item(
+    rx: Receiver[int],
+    notify: Notify,
+    *,
+    delay: float = 0.0,
+    stop_after: int | None = None,
+    report: ConsumerReport[int] | None = None,
+) -> ConsumerReport[int]:
+    """Broken: receives every item but records only every other one (silent loss)."""
+    rep: ConsumerReport[int] = report if report is not None else ConsumerReport()
+    received = 0
+    while True:
+        item = await rx.recv()
+        if item is None:
+            rep.end = ConsumerEnd.END_OF_STREAM
+            return rep
+        received += 1
+        if received % 2:
+            rep.delivered.append(item)
+        notify.notify_one()
+        rep.pings += 1
+        await asyncio.sleep(delay)
+
+
+async def reader_sends_around_its_backlog(
+    source: AsyncIterable[int],
+    queue: BackpressureQueue[int],
+    tx: Sender[int],
+    notify: Notify,
+    *,
+    drain_all: bool = False,
+    report: ReaderReport[int] | None = None,
+) -> ReaderReport[int]:
+    """Broken: tries the channel first even while items wait in the backlog (reorders)."""
+    return await _reader_with(source, queue, tx, notify, report, park=False)
+
+
+async def reader_awaits_the_channel(
+    source: AsyncIterable[int],
+    queue: BackpressureQueue[int],
+    tx: Sender[int],
+    notify: Notify,
+    *,
+    drain_all: bool = False,
+    report: ReaderReport[int] | None = None,
+) -> ReaderReport[int]:
+    """Broken: the pre-M182 reader, `send().await` on a full channel (parks the wire)."""
+    return await _reader_with(source, queue, tx, notify, report, park=True)
+
+
+async def _reader_with(
+    source: AsyncIterable[int],
+    queue: BackpressureQueue[int],
+    tx: Sender[int],
+    notify: Notify,
+    report: ReaderReport[int] | None,
+    *,
+    park: bool,
+) -> ReaderReport[int]:
+    from tidegate.impl.errors import ChannelClosed, ChannelFull
+
+    rep: ReaderReport[int] = report if report is not None else ReaderReport()
+    try:
+        async for item in source:
+            try:
+                if park:
+                    await tx.send(item)
+                else:
+                    tx.try_send(item)
+                rep.accepted.append(item)
+                continue
+            except ChannelClosed:
+                rep.refused.append(item)
+                rep.end = ReaderEnd.SHUTDOWN
+                return rep
+            except ChannelFull:
+                pass
+            try:
+                queue.enqueue_or_send(tx, item)
+            except (QueueFull, Closed) as exc:
+                rep.refused.append(exc.item)
+                rep.end = ReaderEnd.DISCONNECT
+                return rep
+            rep.accepted.append(item)
+            if notify.has_permit:
+                await notify.notified()
+                queue.try_drain_one(tx)
+        while queue.has_pending():
+            await notify.notified()
+            queue.try_drain_one(tx)
+        rep.end = ReaderEnd.EOF
+        return rep
+    finally:
+        rep.left = list(queue.backlog())

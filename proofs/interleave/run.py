@@ -68,9 +68,7 @@ class Run:
     def discard(self) -> None:
         """End an unfinished run's tasks quietly (abandoned prefixes of an exploration)."""
         if not self.finished:
-            for role in self.world.roles:
-                self.world.loop.task(role).cancel()
-            self.world.loop.settle_all()
+            self.world.cancel_rest()
 
     def runnable(self) -> list[str]:
         return [] if self.finished else self.world.loop.runnable()

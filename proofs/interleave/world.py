@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import inspect
 import re
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -254,6 +255,10 @@ class World:
         """Cancel every role still waiting, let the cancellations finish; return their roles."""
         stuck = [role for role in self.roles if not self.loop.task(role).done()]
         for role in stuck:
-            self.loop.task(role).cancel()
+            task = self.loop.task(role)
+            coro = task.get_coro()
+            if inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) == "CORO_CREATED":
+                coro.close()  # never started: nothing to unwind, and no "never awaited" warning
+            task.cancel()
         self.loop.settle_all()
         return stuck
