@@ -29,7 +29,7 @@ from tidegate.proofs.interleave.schedule import (
     parse_replay,
     parse_schedule,
 )
-from tidegate.proofs.interleave.world import Loops, Scenario
+from tidegate.proofs.interleave.world import ConsumerLoop, Loops, ReaderLoop, Scenario
 
 
 @functools.cache
@@ -89,7 +89,7 @@ def test_competing_producers_starve_the_backlog() -> None:
     ids=["pings-first", "timer-drain", "forgets", "overtakes", "awaits-send"],
 )
 def test_broken_loops_are_caught_with_a_replayable_schedule(
-    consumer: object, reader: object, broken: Property
+    consumer: ConsumerLoop | None, reader: ReaderLoop | None, broken: Property
 ) -> None:
     loops = Loops(name="broken")
     if consumer is not None:
