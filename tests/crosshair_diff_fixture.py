@@ -1,0 +1,20 @@
+"""A deliberately broken implementation behind `crosshair_diff.run`, for diffbehavior to catch."""
+
+from __future__ import annotations
+
+from tests.broken_queues import SendsPastBacklog
+from tidegate.proofs.crosshair_diff import run
+from tidegate.proofs.subjects import ImplRunner
+
+
+class _OvertakingRunner(ImplRunner):
+    """The implementation with a queue that sends past its own backlog."""
+
+    def reset(self, capacity: int, cap: int) -> None:
+        super().reset(capacity, cap)
+        self.queue = SendsPastBacklog(cap)
+
+
+def overtaking_answers(capacity: int, cap: int, program: list[int]) -> list[str]:
+    """`program` on the implementation with `SendsPastBacklog` as its queue."""
+    return run(_OvertakingRunner(), capacity, cap, program)

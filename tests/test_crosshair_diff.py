@@ -1,0 +1,61 @@
+"""crosshair diffbehavior finds a program that tells a broken queue from the model.
+
+The searches take tens of CPU seconds, so they run only with TIDEGATE_SLOW=1 or
+HYPOTHESIS_PROFILE=thorough; the decoding of programs is checked in every run.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import REPO
+from tidegate.model import Op, OpName
+from tidegate.proofs.checks import Verdict
+from tidegate.proofs.crosshair_diff import MAX_STEPS, decode, impl_answers, model_answers
+from tidegate.proofs.crosshair_diff_check import IMPL, MODEL, diff_result, diffbehavior
+
+slow = pytest.mark.skipif(
+    not (os.environ.get("TIDEGATE_SLOW") or os.environ.get("HYPOTHESIS_PROFILE") == "thorough"),
+    reason="a CrossHair search of a minute or more: set TIDEGATE_SLOW=1 to run it",
+)
+
+
+def test_decode_gives_distinct_items_and_respects_drop() -> None:
+    ops = decode([0, 2, 0, 5, 3, 4, 5, 2, 6, 7])
+    assert ops == [
+        Op(OpName.ENQUEUE_OR_SEND, 1),
+        Op(OpName.TRY_SEND, 1001),
+        Op(OpName.ENQUEUE_OR_SEND, 2),
+        Op(OpName.DROP_RECEIVER),
+        Op(OpName.TRY_SEND, 1002),
+        Op(OpName.CAPACITY),
+        Op(OpName.LEN),
+    ]
+    assert len(decode(list(range(3 * MAX_STEPS)))) <= MAX_STEPS
+
+
+def test_model_and_impl_agree_on_the_overtaking_program() -> None:
+    program = [0, 0, 3, 0]  # fill the only slot, spill, free the slot, enqueue again
+    assert model_answers(0, 3, program) == impl_answers(0, 3, program)
+    assert model_answers(0, 3, program)[-1].startswith(
+        "state SubjectView(buffer=(), backlog=(2, 3)"
+    )
+
+
+@pytest.mark.slow
+@slow
+def test_diffbehavior_finds_a_queue_that_overtakes_its_backlog() -> None:
+    outcome = diffbehavior(MODEL, "tests.crosshair_diff_fixture.overtaking_answers", 60, REPO)
+    result = diff_result("diff", outcome)
+    assert result.verdict is Verdict.FAIL, outcome.output
+    assert any("Given:" in line for line in result.details)
+
+
+@pytest.mark.slow
+@slow
+def test_diffbehavior_finds_no_difference_between_model_and_impl() -> None:
+    result = diff_result("diff", diffbehavior(MODEL, IMPL, 20, REPO))
+    assert result.verdict is Verdict.PASS, result.details
+    assert result.cases > 0
