@@ -71,6 +71,8 @@ class Property:
     """A named statement, checked on states (`on_state`) and/or moments (`on_step`).
 
     The statement holds when every given predicate returns True everywhere.
+    `canonical_items` marks a predicate that relies on the exploration's item
+    numbering (and so cannot judge runs with arbitrary items).
     """
 
     name: str
@@ -78,6 +80,7 @@ class Property:
     kind: Kind
     on_state: Callable[[Subject], bool] | None = None
     on_step: Callable[[Moment], bool] | None = None
+    canonical_items: bool = False
 
 
 # ---- invariants ---------------------------------------------------------------------------
@@ -204,6 +207,7 @@ INVARIANTS: tuple[Property, ...] = (
         Kind.INVARIANT,
         on_state=queue_items_held_in_order,
         on_step=queue_items_received_in_order,
+        canonical_items=True,
     ),
     Property(
         "no_silent_loss",

@@ -13,16 +13,32 @@ from tidegate.proofs.checks import Check, CheckContext, CheckResult, Profile, Ve
 from tidegate.proofs.conform_check import check_conform
 from tidegate.proofs.console import make_console
 from tidegate.proofs.crosshair_check import check_crosshair
+from tidegate.proofs.differential_check import check_differential
 from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs.explore_check import exploration_checks
 from tidegate.proofs.junit import write_junit
+from tidegate.proofs.queue_class import (
+    QueueClassError,
+    QueueFactory,
+    check_recordings_on,
+    load_queue_class,
+)
 from tidegate.proofs.recordings_check import check_recordings
 
 
-def checks_for(profile: Profile) -> list[Check]:
-    """The checks `verify` runs, in order, for `profile` (each sizes itself to it)."""
+def checks_for(profile: Profile, queue_class: QueueFactory | None = None) -> list[Check]:
+    """The checks `verify` runs, in order, for `profile` (each sizes itself to it).
+
+    With `queue_class`, the implementation's recordings and differential checks
+    hold that queue class against the model instead of `tidegate.impl`'s.
+    """
     return [
         functools.partial(check_recordings, "model"),
-        functools.partial(check_recordings, "impl"),
+        functools.partial(check_recordings, "impl")
+        if queue_class is None
+        else functools.partial(check_recordings_on, queue_class),
+        functools.partial(check_differential, queue_factory=queue_class),
+        *exploration_checks(profile),
         check_crosshair,
         check_conform,
     ]
@@ -45,16 +61,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--junit-xml", metavar="PATH", help="also write JUnit XML, one testcase per check"
     )
+    p.add_argument(
+        "--queue-class",
+        metavar="MODULE:CLASS",
+        help="hold this queue class (constructed as CLASS(cap), with tidegate.impl's "
+        "BackpressureQueue methods) against the model in the recordings and differential "
+        "checks, instead of tidegate.impl's; MODULE is imported from the current directory "
+        "first",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     console = make_console()
+    queue_class: QueueFactory | None = None
+    if args.queue_class is not None:
+        try:
+            queue_class = load_queue_class(args.queue_class)
+        except QueueClassError as exc:
+            make_console(stderr=True).print(f"tidegate verify: error: {exc}", markup=False)
+            return int(ExitCode.USAGE)
     ctx = CheckContext(Profile(args.profile), args.seed, console)
     console.print(f"tidegate verify: profile {ctx.profile.value}, seed {ctx.seed}")
     results: list[CheckResult] = []
     start = time.perf_counter()
-    for check in checks_for(ctx.profile):
+    for check in checks_for(ctx.profile, queue_class):
         result = check(ctx)
         results.append(result)
         console.print(f"[{_style(result.verdict)}]{result.verdict.value:>12}[/] {result.name}")
@@ -63,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     if findings:
         console.print("\nFindings (what the design does not guarantee):")
         for finding in findings:
-            console.print(f"  - {finding}")
+            console.print(f"  - {finding}", markup=False)
     for result in results:
         if result.details and result.verdict is not Verdict.PASS:
             console.print(f"\n{result.name} — {result.verdict.value}:")

@@ -1,0 +1,293 @@
+"""The stateful differential: the model and an implementation, in lockstep, step by step.
+
+`Differential` is a hypothesis `RuleBasedStateMachine`. Each program starts one
+subject of each kind with the same capacity and cap, then runs the same
+operations on both — the queue's, the other producer's, the receiver's — and
+fails as soon as they answer differently. After every step it also compares
+the whole observable state (channel buffer, backlog, free slots, receiver),
+the items each reported discarded, each side's ghost ledger
+(`tidegate.proofs.ledger`), and the catalogue's invariants on the model.
+
+A failure raises `DifferentialFailure`, which carries the run so far as one
+PROTOCOL.md trace (the model's answers as results), followed by observations
+(`len`, `has_pending`, `capacity`, then receives) that expose any difference
+in state. Hypothesis shrinks the program; the final failure's trace replays
+the divergence against any subject, through `tidegate replay` or an adapter.
+
+Use it from pytest as `Differential.TestCase`, or with `run_differential`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import seed as use_seed
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from tidegate import model
+from tidegate.model import (
+    DISPATCH_BACKLOG_CAP,
+    EVENT_BACKLOG_CAP,
+    I64_MAX,
+    I64_MIN,
+    Ok,
+    Op,
+    OpName,
+    ReceiverState,
+    Subject,
+    Transition,
+)
+from tidegate.proofs.ledger import Ledger
+from tidegate.proofs.properties import INVARIANTS, Moment
+from tidegate.proofs.queue_class import QueueFactory, QueueRunner
+from tidegate.proofs.subjects import ModelRunner
+from tidegate.proofs.traces import Step, Trace
+
+CAPACITIES = st.one_of(st.integers(1, 4), st.integers(1, 64))
+"""Channel capacities 1..64, small ones (where the interesting cases are) drawn more often."""
+
+CAPS = st.one_of(st.sampled_from([DISPATCH_BACKLOG_CAP, EVENT_BACKLOG_CAP]), st.integers(0, 64))
+"""Backlog caps 0..64, with the seed's own 8 and 32 drawn about half the time."""
+
+LIVES = st.one_of(st.integers(0, 16), st.integers(0, 400))
+"""Steps before the receiver may close or drop: often early, sometimes never in a run."""
+
+ITEMS = st.integers(I64_MIN, I64_MAX)
+"""Items over the whole signed 64-bit range (made distinct per program, see `_fresh`)."""
+
+OBSERVERS = (OpName.HAS_PENDING, OpName.LEN, OpName.CAPACITY)
+
+# Invariants that hold for any items; `order` needs the exploration's numbering and is
+# checked here by the ledger instead.
+GENERIC_INVARIANTS = tuple(p for p in INVARIANTS if not p.canonical_items)
+
+
+class DifferentialFailure(AssertionError):
+    """Raised when the implementation and the model part ways, or a property breaks."""
+
+    def __init__(self, reason: str, trace: Trace) -> None:
+        super().__init__(f"{reason}\ntrace: {trace.to_json()}")
+        self.reason = reason
+        self.trace = trace
+
+
+@dataclass
+class Tally:
+    """How much a sequence of runs covered: programs started and steps taken."""
+
+    programs: int = 0
+    steps: int = 0
+    first_failure: float | None = None
+    last: Differential | None = field(default=None, repr=False)
+
+
+class Differential(RuleBasedStateMachine):
+    """Model and implementation in lockstep; see the module docstring."""
+
+    def __init__(
+        self, queue_factory: QueueFactory | None = None, tally: Tally | None = None
+    ) -> None:
+        super().__init__()
+        self.model = ModelRunner()
+        self.impl = QueueRunner(queue_factory)
+        self.ledgers = {"model": Ledger(), "impl": Ledger()}
+        self.steps: list[Step] = []
+        self.used: set[int] = set()
+        self.capacity = self.cap = self.receiver_lives = 0
+        self.tally = tally
+        if tally is not None:
+            tally.programs += 1
+            tally.last = self
+
+    # ---- rules ---------------------------------------------------------------------------
+
+    @initialize(capacity=CAPACITIES, cap=CAPS, receiver_lives=LIVES)
+    def new(self, capacity: int, cap: int, receiver_lives: int) -> None:
+        """Start both subjects; the receiver may close or drop after `receiver_lives` steps."""
+        self.capacity, self.cap, self.receiver_lives = capacity, cap, receiver_lives
+        self.model.reset(capacity, cap)
+        self.impl.reset(capacity, cap)
+
+    @rule(item=ITEMS)
+    def enqueue_or_send(self, item: int) -> None:
+        self._step(Op(OpName.ENQUEUE_OR_SEND, self._fresh(item)))
+
+    @rule()
+    def try_drain_one(self) -> None:
+        self._step(Op(OpName.TRY_DRAIN_ONE))
+
+    @rule(item=ITEMS)
+    def try_send(self, item: int) -> None:
+        """The other producer's send on the same channel."""
+        self._step(Op(OpName.TRY_SEND, self._fresh(item)))
+
+    @precondition(lambda self: self._receiver() is not ReceiverState.DROPPED)
+    @rule()
+    def try_recv(self) -> None:
+        self._step(Op(OpName.TRY_RECV))
+
+    @precondition(lambda self: self._may_end())
+    @rule()
+    def close(self) -> None:
+        self._step(Op(OpName.CLOSE))
+
+    @precondition(lambda self: self._may_end())
+    @rule()
+    def drop_receiver(self) -> None:
+        self._step(Op(OpName.DROP_RECEIVER))
+
+    @rule(op=st.sampled_from(OBSERVERS))
+    def observe(self, op: OpName) -> None:
+        self._step(Op(op))
+
+    # ---- checks after every step ---------------------------------------------------------
+
+    @invariant()
+    def agree(self) -> None:
+        """Same observable state, same discards, and both ledgers balance."""
+        model_view, impl_view = self.model.view(), self.impl.view()
+        if model_view != impl_view:
+            self._fail(f"state differs after the last step: model {model_view}, impl {impl_view}")
+        if self.model.discarded != self.impl.discarded:
+            self._fail(
+                f"discarded items differ: model {self.model.discarded}, impl {self.impl.discarded}"
+            )
+        for name, _runner, view in (
+            ("model", self.model, model_view),
+            ("impl", self.impl, impl_view),
+        ):
+            problems = self.ledgers[name].problems(view.buffer, view.backlog)
+            if problems:
+                self._fail(f"ledger of the {name}: " + "; ".join(problems))
+
+    # ---- helpers -------------------------------------------------------------------------
+
+    def _receiver(self) -> ReceiverState:
+        assert self.model.state is not None
+        return self.model.state.channel.receiver
+
+    def _may_end(self) -> bool:
+        return (
+            self._receiver() is not ReceiverState.DROPPED and len(self.steps) >= self.receiver_lives
+        )
+
+    def _fresh(self, item: int) -> int:
+        """`item`, or the next unused value after it (wrapping), so items stay distinct."""
+        while item in self.used:
+            item = item + 1 if item < I64_MAX else I64_MIN
+        self.used.add(item)
+        return item
+
+    def _step(self, op: Op) -> None:
+        before = self.model.state
+        assert before is not None
+        lost_before = len(self.model.discarded)
+        answer = self.model.apply(op)
+        assert self.model.state is not None
+        transition = Transition(self.model.state, answer, tuple(self.model.discarded[lost_before:]))
+        self.steps.append(Step(op, answer))
+        if self.tally is not None:
+            self.tally.steps += 1
+        impl_lost_before = len(self.impl.discarded)
+        try:
+            got = self.impl.apply(op)
+        except Exception as exc:
+            self._fail(f"{op}: the implementation raised {type(exc).__name__}: {exc}")
+        self.ledgers["model"].record(op, answer, transition.discarded)
+        self.ledgers["impl"].record(op, got, self.impl.discarded[impl_lost_before:])
+        if got != answer:
+            self._fail(f"{op}: model answered {answer}, implementation answered {got}")
+        moment = Moment(before, op, transition)
+        for prop in GENERIC_INVARIANTS:
+            ok_state = prop.on_state is None or prop.on_state(transition.state)
+            if not ok_state or (prop.on_step is not None and not prop.on_step(moment)):
+                self._fail(f"{op}: the model broke {prop.name} ({prop.statement})")
+
+    def _fail(self, reason: str) -> Any:
+        if self.tally is not None and self.tally.first_failure is None:
+            self.tally.first_failure = time.perf_counter()
+        raise DifferentialFailure(reason, self.trace())
+
+    def trace(self) -> Trace:
+        """The run so far as a PROTOCOL.md trace, then observations that expose its state."""
+        steps = list(self.steps)
+        state = self.model.state
+        if state is not None:
+            steps.extend(_observations(state))
+        return Trace(
+            f"differential-{self.capacity}-{self.cap}-{len(self.steps)}",
+            self.capacity,
+            self.cap,
+            tuple(steps),
+        )
+
+
+def _observations(s: Subject) -> list[Step]:
+    """Steps whose model answers reveal `s`: the observers, then what can be received.
+
+    Receives empty the channel (unless dropped); with the receiver open, the
+    backlog is then drained and received item by item. All within PROTOCOL.md's
+    rules (nothing is received after drop_receiver).
+    """
+    steps: list[Step] = []
+
+    def do(op: Op) -> model.Answer:
+        nonlocal s
+        s, answer, _ = model.apply(s, op)
+        steps.append(Step(op, answer))
+        return answer
+
+    for name in OBSERVERS:
+        do(Op(name))
+    if s.channel.receiver is ReceiverState.DROPPED:
+        return steps
+    while isinstance(do(Op(OpName.TRY_RECV)), Ok):
+        pass
+    while s.channel.receiver is ReceiverState.OPEN and do(Op(OpName.TRY_DRAIN_ONE)) == Ok(True):
+        do(Op(OpName.TRY_RECV))
+    return steps
+
+
+def sized(examples: int, steps: int) -> settings:
+    """Settings for `examples` programs of up to `steps` steps, no database, no deadline."""
+    return settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+        report_multiple_bugs=False,
+        # The explain phase reruns variations of the minimal program to annotate it; for a
+        # machine this size it costs more than the shrinking and adds little to a trace.
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    )
+
+
+def run_differential(
+    chosen: settings,
+    seed: int,
+    queue_factory: QueueFactory | None = None,
+    tally: Tally | None = None,
+) -> None:
+    """Run the machine under `chosen` settings and `seed`; raises DifferentialFailure
+    (with hypothesis's shrunk program in its `__notes__`) when a program fails."""
+    tally = tally if tally is not None else Tally()
+
+    def factory() -> Differential:
+        return Differential(queue_factory, tally)
+
+    # hypothesis accepts any factory of machines; its annotation says "class".
+    machine = cast(type[RuleBasedStateMachine], use_seed(seed)(factory))
+    run_state_machine_as_test(machine, settings=chosen)
