@@ -6,11 +6,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tidegate.proofs.commands import conform, explore, interleave, replay, serve, traces, verify
+from tidegate.proofs.commands import (
+    conform,
+    explore,
+    interleave,
+    replay,
+    serve,
+    simulate,
+    traces,
+    verify,
+)
 from tidegate.proofs.exitcodes import ExitCode
 
 # Each module here provides register(subparsers); add new subcommands to this tuple.
-COMMANDS = (verify, replay, serve, conform, explore, traces, interleave)
+COMMANDS = (verify, replay, serve, conform, explore, traces, interleave, simulate)
 
 
 class _Parser(argparse.ArgumentParser):
