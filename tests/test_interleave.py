@@ -180,3 +180,26 @@ def test_the_command_runs_as_a_program() -> None:
         timeout=60,
     )
     assert done.returncode == 2 and "must be NAME=VALUE" in done.stdout
+
+
+def test_the_verify_check_passes_at_quick_and_fails_when_a_finding_goes_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tidegate.proofs import protocol_check
+    from tidegate.proofs.checks import CheckContext, Profile, Verdict
+    from tidegate.proofs.console import make_console
+    from tidegate.proofs.interleave import bounds
+
+    ctx = CheckContext(Profile.QUICK, 0, make_console())
+    result = protocol_check.check_protocol(ctx)
+    assert result.verdict is Verdict.PASS and result.cases > 100 and result.findings
+    # The seed is expected to coalesce pings, but quick bounds are too small to show it.
+    monkeypatch.setitem(
+        protocol_check.EXPECTED, Profile.QUICK, (Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED)
+    )
+    assert protocol_check.check_protocol(ctx).verdict is Verdict.FAIL
+    monkeypatch.undo()
+    # A variant that claims to remove a finding it still shows fails.
+    monkeypatch.setitem(bounds.REMOVED_BY, Variant.SEED, (Finding.DISCONNECT_WITH_ROOM,))
+    failed = protocol_check.check_protocol(ctx)
+    assert failed.verdict is Verdict.FAIL and "claims to remove" in failed.details[0]

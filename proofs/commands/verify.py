@@ -17,6 +17,7 @@ from tidegate.proofs.differential_check import check_differential
 from tidegate.proofs.exitcodes import ExitCode
 from tidegate.proofs.explore_check import exploration_checks
 from tidegate.proofs.junit import write_junit
+from tidegate.proofs.protocol_check import check_protocol
 from tidegate.proofs.queue_class import (
     QueueClassError,
     QueueFactory,
@@ -41,6 +42,7 @@ def checks_for(profile: Profile, queue_class: QueueFactory | None = None) -> lis
         *exploration_checks(profile),
         check_crosshair,
         check_conform,
+        check_protocol,
     ]
 
 

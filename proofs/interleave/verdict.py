@@ -8,7 +8,7 @@ from tidegate.impl.variants import Variant
 from tidegate.proofs.checks import Verdict
 from tidegate.proofs.interleave.bounds import REMOVED_BY, SEED_FINDINGS
 from tidegate.proofs.interleave.explore import Exploration
-from tidegate.proofs.interleave.properties import Finding, Property
+from tidegate.proofs.interleave.properties import Finding
 from tidegate.proofs.interleave.schedule import format_replay
 
 
@@ -43,6 +43,7 @@ def summarize(explorations: list[Exploration]) -> Summary:
     """FAIL on any property broken or any finding a variant claims to remove; INCONCLUSIVE
     when an exhaustive exploration ran out of budget; else PASS."""
     out = Summary()
+    shortest: dict[tuple[Variant, Finding], tuple[int, str]] = {}
     for ex in explorations:
         variant = ex.scenario.variant
         out.executions += ex.executions
@@ -60,11 +61,14 @@ def summarize(explorations: list[Exploration]) -> Summary:
             )
             if finding in REMOVED_BY[variant]:
                 out.fail(f"variant {variant.value} claims to remove '{finding.value}' but: {line}")
-            else:
-                out.findings.append(f"[{variant.value}] {line}")
+            elif (variant, finding) not in shortest or len(witness.schedule) < shortest[
+                (variant, finding)
+            ][0]:
+                shortest[(variant, finding)] = (len(witness.schedule), f"[{variant.value}] {line}")
         if ex.mode == "exhaustive" and not ex.exhausted and out.verdict is Verdict.PASS:
             out.verdict = Verdict.INCONCLUSIVE
             out.failures.append(f"budget ran out before every schedule of {ex.scenario} was run")
+    out.findings = [line for _, line in shortest.values()]
     return out
 
 
@@ -72,6 +76,3 @@ def missing_seed_findings(summary: Summary) -> list[Finding]:
     """The seed findings the explorations did not show (only meaningful at default bounds)."""
     shown = summary.shown.get(Variant.SEED, set())
     return [f for f in SEED_FINDINGS if f not in shown]
-
-
-PROPERTIES = [p for p in Property]
