@@ -13,6 +13,7 @@ from tidegate.proofs.checks import Check, CheckContext, CheckResult, Profile, Ve
 from tidegate.proofs.conform_check import check_conform
 from tidegate.proofs.console import make_console
 from tidegate.proofs.crosshair_check import check_crosshair
+from tidegate.proofs.crosshair_diff_check import check_crosshair_diff
 from tidegate.proofs.differential_check import check_differential
 from tidegate.proofs.exitcodes import ExitCode
 from tidegate.proofs.explore_check import exploration_checks
@@ -41,6 +42,8 @@ def checks_for(profile: Profile, queue_class: QueueFactory | None = None) -> lis
         functools.partial(check_differential, queue_factory=queue_class),
         *exploration_checks(profile),
         check_crosshair,
+        # A symbolic search of the tidegate.impl queue against the model: minutes, so thorough only.
+        *([check_crosshair_diff] if profile is Profile.THOROUGH and queue_class is None else []),
         check_conform,
         check_protocol,
     ]
