@@ -11,7 +11,9 @@ line. The limit is a trivial echo adapter: `cat` (no work at all; it echoes
 each request back, the pipe's bare round trip) and a three-line Python loop
 that answers `{"ok":null}` (the floor for any Python adapter). Adapters are
 measured round-robin, `--rounds` times, and the best round of each is kept,
-so machine noise does not favour one. Goal: >= 0.8 x the echo limit.
+so machine noise does not favour one. The `conform checking ...` rows are the
+same adapters driven as `tidegate conform` drives them (the model computes and
+compares every answer), over the same generated runs. Goal: >= 0.8 x the echo limit.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import time
 from pathlib import Path
 
 from tidegate.proofs.adapter import Adapter
+from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.generate import random_case
+from tidegate.proofs.conform.runner import run_case
 from tidegate.proofs.wire import dumps, op_to_wire
 
 ORACLE = Path(__file__).resolve().parent.parent.parent / "shared" / "oracle" / "seed-oracle"
@@ -47,6 +51,25 @@ def request_lines(ops: int) -> list[str]:
         lines.append(dumps({"op": "new", "capacity": case.capacity, "cap": case.cap}))
         lines.extend(dumps(op_to_wire(op)) for op in case.ops)
     return lines[:ops]
+
+
+def cases_for(ops: int) -> list[Case]:
+    """Generated cases totalling at least `ops` operations (the same runs as request_lines)."""
+    rng = random.Random(7)
+    cases: list[Case] = []
+    while sum(len(c.ops) + 1 for c in cases) < ops:
+        cases.append(random_case(rng, len(cases), 500))
+    return cases
+
+
+def conform_rate(command: str, cases: list[Case]) -> float:
+    """Requests per second as `conform` checks them: the model judges every answer."""
+    with Adapter(command, timeout=10) as adapter:
+        adapter.request_line('{"op":"new","capacity":1,"cap":0}')
+        start = time.perf_counter()
+        for case in cases:
+            assert run_case(adapter, case) is None
+        return adapter.requests / (time.perf_counter() - start)
 
 
 def rate(command: str, lines: list[str]) -> float:
@@ -76,15 +99,20 @@ def main() -> None:
     else:
         print(f"seed oracle absent at {ORACLE}: not measured")
     lines = request_lines(args.ops)
-    best = dict.fromkeys(adapters, 0.0)
+    cases = cases_for(args.ops)
+    checked = {f"conform checking {name}": command for name, command in adapters.items()}
+    checked = {k: v for k, v in checked.items() if "echo" not in k}
+    best = dict.fromkeys([*adapters, *checked], 0.0)
     for _ in range(args.rounds):
         for name, command in adapters.items():
             best[name] = max(best[name], rate(command, lines))
+        for name, command in checked.items():
+            best[name] = max(best[name], conform_rate(command, cases))
     cat, py = best["echo (cat)"], best["echo (python)"]
     print(f"{args.ops} requests per adapter, best of {args.rounds} rounds")
-    print(f"{'adapter':<32}{'requests/s':>12}{'x cat echo':>12}{'x python echo':>15}")
+    print(f"{'adapter':<48}{'requests/s':>12}{'x cat echo':>12}{'x python echo':>15}")
     for name, value in best.items():
-        print(f"{name:<32}{value:>12,.0f}{value / cat:>12.2f}{value / py:>15.2f}")
+        print(f"{name:<48}{value:>12,.0f}{value / cat:>12.2f}{value / py:>15.2f}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections import deque
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -101,7 +102,10 @@ class Adapter:
         self._buffer = b""
         self._eof = False
         self._closed = False
-        self._last = "(nothing yet)"
+        self._pending: deque[str] = deque()
+        self.sent: list[str] = []
+        """Every request line sent, in order (to replay them when diagnosing a misread batch)."""
+        self._answered = "(nothing yet)"
 
     @property
     def pid(self) -> int:
@@ -114,55 +118,65 @@ class Adapter:
         return self.receive()
 
     def send(self, obj: dict[str, Any]) -> None:
-        """Send one operation without waiting; `receive()` then gives its answer.
-
-        Splitting the two lets the caller work (e.g. ask the model) while the
-        adapter answers.
-        """
-        self.send_line(dumps(obj))
+        """Send one operation without waiting; `receive()` then gives its answer."""
+        self.send_lines([dumps(obj)])
 
     def receive(self) -> Reply:
-        """The answer to the operation last sent; raises AdapterError on any protocol breach."""
+        """The answer to the oldest unanswered request; raises AdapterError on any breach."""
+        line = self._pending[0] if self._pending else "(nothing)"
         raw = self.receive_line()
         try:
             return reply_from_wire(json.loads(raw))
         except (ValueError, WireError):
             raise self._error(
-                f"answered {self._last} with {_show(raw)}, which is not an answer of "
+                f"answered {line} with {_show(raw)}, which is not an answer of "
                 "PROTOCOL.md (diagnostics belong on standard error)"
             ) from None
 
     def request_line(self, line: str) -> bytes:
         """Send `line` as it is, return the one line that comes back (without newline)."""
-        self.send_line(line)
+        self.send_lines([line])
         return self.receive_line()
 
-    def send_line(self, line: str) -> None:
-        """Send `line` as it is; first checks that nothing unasked-for came out."""
-        if self._closed:
-            raise AdapterError(f"adapter {self.command!r} is already closed")
-        stray = self._poll_line(0.0, line)
+    def expect_silence(self, seconds: float) -> None:
+        """Wait `seconds` for output nobody asked for; raises AdapterError if any comes."""
+        stray = self._poll_line(seconds, "(nothing)") if not self._pending else None
         if stray is not None:
             raise self._error(
-                f"wrote an extra line {_show(stray)} after its answer to {self._last}: "
+                f"wrote an extra line {_show(stray)} after its answer to {self._answered}: "
                 "exactly one answer line per request"
             )
-        self.requests += 1
-        self._last = line
+
+    def send_lines(self, lines: list[str]) -> None:
+        """Send `lines` in one write, without waiting; answers come back in order.
+
+        When nothing is awaited, first checks that nothing unasked-for came out.
+        Keep the lines sent ahead of their answers to a few hundred, so that
+        neither pipe fills up while the other side waits.
+        """
+        if self._closed:
+            raise AdapterError(f"adapter {self.command!r} is already closed")
+        self.expect_silence(0.0)
+        self.requests += len(lines)
+        self._pending.extend(lines)
+        self.sent.extend(lines)
         try:
-            self._stdin.write(line.encode() + b"\n")
+            self._stdin.write("".join(line + "\n" for line in lines).encode())
         except (BrokenPipeError, ConnectionResetError):
-            raise self._error(f"stopped reading its input; request {line} not delivered") from None
+            raise self._error(
+                f"stopped reading its input; request {lines[0]} not delivered"
+            ) from None
 
     def receive_line(self) -> bytes:
-        """The one line that answers the request last sent (without its newline)."""
-        answer = self._poll_line(self.timeout, self._last)
+        """The one line that answers the oldest unanswered request (without its newline)."""
+        line = self._pending.popleft() if self._pending else "(nothing)"
+        answer = self._poll_line(self.timeout, line)
         if answer is None:
             self.kill()
             raise self._error(
-                f"gave no answer to {self._last} within {self.timeout:g}s; killed it",
-                exited=False,
+                f"gave no answer to {line} within {self.timeout:g}s; killed it", exited=False
             )
+        self._answered = line
         return answer
 
     def _poll_line(self, timeout: float, line: str) -> bytes | None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from tidegate import model
 from tidegate.model import OK, Answer
-from tidegate.proofs.adapter import Adapter, Reply
+from tidegate.proofs.adapter import Adapter, AdapterError, Reply
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.traces import Step, Trace
-from tidegate.proofs.wire import op_to_wire
+from tidegate.proofs.wire import dumps, op_to_wire
 
 
 @dataclass(frozen=True)
@@ -45,30 +45,77 @@ def new_request(case: Case) -> dict[str, object]:
     return {"op": "new", "capacity": case.capacity, "cap": case.cap}
 
 
+WINDOW = 256
+"""Requests sent ahead of their answers: enough to keep both processes busy, few enough
+(about 12 KB of requests, 8 KB of answers) that neither pipe can fill while the other
+side waits."""
+
+
 def run_case(
     adapter: Adapter, case: Case, expected: Sequence[Answer] | None = None
 ) -> Mismatch | None:
     """Feed `case` to `adapter` from a fresh `new`; the first divergence, or None.
 
     `expected` are the reference's answers to the steps (default: the model's).
-    Raises AdapterError when the adapter breaks the protocol.
+    Requests go out `WINDOW` at a time and the model works while the adapter
+    answers; a divergence is then confirmed one request at a time, so that an
+    adapter that loses track of the lines (an extra answer line, say) is told
+    apart from one that answers wrongly. Raises AdapterError when the adapter
+    breaks the protocol.
     """
-    answers: list[Reply] = [adapter.request(new_request(case))]
-    wanted: list[Answer] = [OK]
-    if answers[0] != OK:
-        return Mismatch(Case(case.capacity, case.cap, ()), (OK,), tuple(answers))
-    state = model.new(case.capacity, case.cap)
-    for index, op in enumerate(case.ops):
-        adapter.send(op_to_wire(op))
-        # The model works out its answer while the adapter does.
-        if expected is None:
-            state, want, _ = model.apply(state, op)
-        else:
-            want = expected[index]
-        got = adapter.receive()
-        answers.append(got)
-        wanted.append(want)
-        if got != want:
-            cut = Case(case.capacity, case.cap, case.ops[: index + 1])
-            return Mismatch(cut, tuple(wanted), tuple(answers))
+    wanted = _expected(case, expected)
+    requests = [dumps(new_request(case))] + [dumps(op_to_wire(op)) for op in case.ops]
+    for start in range(0, len(requests), WINDOW):
+        window = requests[start : start + WINDOW]
+        adapter.send_lines(window)
+        replies = [adapter.receive() for _ in window]
+        for offset, got in enumerate(replies):
+            if got != wanted[start + offset]:
+                return _confirm(adapter, case, wanted, start + offset, got)
     return None
+
+
+def _expected(case: Case, expected: Sequence[Answer] | None) -> list[Answer]:
+    """The reference's answers to `new` and to every step."""
+    if expected is not None:
+        return [OK, *expected]
+    state = model.new(case.capacity, case.cap)
+    answers: list[Answer] = [OK]
+    for op in case.ops:
+        state, answer, _ = model.apply(state, op)
+        answers.append(answer)
+    return answers
+
+
+def _confirm(adapter: Adapter, case: Case, wanted: list[Answer], at: int, got: Reply) -> Mismatch:
+    """Replay `case` up to request `at` one request at a time, expecting answer `got` there.
+
+    The same divergence is the usual outcome. Anything else means the batch
+    was misread: the case is replayed one request at a time on a fresh
+    process, which names the request after which a stray line came; failing
+    that, answering differently in a batch is an error in its own right.
+    """
+    history = list(adapter.sent)
+    requests = [new_request(case)] + [op_to_wire(op) for op in case.ops[:at]]
+    answers: list[Reply] = []
+    try:
+        for request in requests:
+            answers.append(adapter.request(request))
+            if answers[-1] != wanted[len(answers) - 1]:
+                break
+    except AdapterError:
+        answers = []
+    if len(answers) == at + 1 and answers[-1] == got:
+        cut = Case(case.capacity, case.cap, case.ops[:at])
+        return Mismatch(cut, tuple(wanted[: at + 1]), tuple(answers))
+    # The batch was misread. Everything this process was sent, again one request at a
+    # time on a fresh process, names the request after which a stray line came.
+    with Adapter(adapter.command, timeout=adapter.timeout) as fresh:
+        for line in history:
+            fresh.request_line(line)
+        fresh.expect_silence(0.25)
+    raise AdapterError(
+        f"adapter {adapter.command!r} answered {dumps(requests[at])} with {got} in a batch "
+        "of requests but differently one at a time: its answers must depend only on the "
+        "requests, in order"
+    )
