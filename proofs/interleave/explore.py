@@ -68,8 +68,10 @@ def run_schedule(
     run = Run(scenario, loops, with_model=loops.is_reference if with_model is None else with_model)
     for index, role in enumerate(roles):
         if role not in run.runnable():
+            runnable = run.runnable()
+            run.discard()
             raise KeyError(
-                f"step {index + 1}: role {role} cannot run (runnable: {run.runnable() or 'none'})"
+                f"step {index + 1}: role {role} cannot run (runnable: {runnable or 'none'})"
             )
         run.step(role)
     return run
