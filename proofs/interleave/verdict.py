@@ -30,9 +30,12 @@ class Summary:
 
 def headline(ex: Exploration) -> str:
     """One line: the scenario, how much was covered, in how long."""
-    done = "all schedules" if ex.exhausted else "BUDGET RAN OUT"
     if ex.mode != "exhaustive":
-        done = ex.mode
+        return (
+            f"{ex.scenario}: {ex.executions:,} schedules, {len(ex.outcomes)} distinct outcomes "
+            f"({ex.mode}, {ex.seconds:.1f}s)"
+        )
+    done = "all schedules" if ex.exhausted else "BUDGET RAN OUT"
     return (
         f"{ex.scenario}: {ex.executions:,} schedules, {ex.states:,} states, "
         f"{ex.complete:,} complete runs, {len(ex.outcomes)} outcomes ({done}, {ex.seconds:.1f}s)"
