@@ -16,8 +16,11 @@ _WORDS = {
 }
 
 
-def step_table(mismatch: Mismatch) -> list[str]:
-    """The divergent case as aligned lines: step, operation, expected, got."""
+def step_table(mismatch: Mismatch, limit: int = 41) -> list[str]:
+    """The divergent case as aligned lines: step, operation, expected, got.
+
+    Beyond `limit` lines, the middle steps (all answered as expected) are elided.
+    """
     case = mismatch.case
     rows = [("new", f"new(capacity={case.capacity}, cap={case.cap})")]
     rows += [(str(index), str(op)) for index, op in enumerate(case.ops)]
@@ -26,6 +29,15 @@ def step_table(mismatch: Mismatch) -> list[str]:
     for (step, op), want, got in zip(rows, mismatch.expected, mismatch.answers, strict=True):
         mark = "   <-- differs" if want != got else ""
         lines.append(f"{step:>5}  {op:<{width}}{want!s:<16}{got}{mark}")
+    if len(lines) > limit:
+        # A long minimal trace: its head and the run-up to the divergence tell the story;
+        # the saved trace line carries every step.
+        hidden = len(lines) - limit
+        lines = [
+            *lines[:11],
+            f"{'...':>5}  ({hidden} more steps, all answered as expected)",
+            *lines[11 + hidden :],
+        ]
     return lines
 
 
