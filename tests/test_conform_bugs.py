@@ -45,7 +45,7 @@ BUGS = {
     "queuefull-off-by-one": Expected(1, 0, 2, 2),
     "cap0-unbounded": Expected(1, 0, 2, 2),
     "drain-keeps-on-closed": Expected(1, 1, 5, 2),
-    "full-before-closed": Expected(1, 1, 4, 2),
+    "full-before-closed": Expected(1, 0, 3, 2),
     "capacity-after-drop": Expected(1, 0, 3, 1),
     "disconnected-after-close": Expected(1, 0, 2, 0),
     "slot-not-freed": Expected(1, 0, 3, 2),

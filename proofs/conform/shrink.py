@@ -7,7 +7,8 @@ guess. The passes, repeated until none makes progress:
 1. drop every step that changed nothing in the model (failed sends, empty
    receives, observers) at once — long random runs are mostly such steps;
 2. delete chunks of steps, halving the chunk size down to single steps, so
-   that no single step can be removed from the result;
+   that no single step can be removed from the result; then, on short cases,
+   replace one step by another operation where that lets another step go;
 3. lower capacity, then cap, to the smallest value that still diverges;
 4. renumber the items 1, 2, 3, ... in order of appearance, or, if the bug needs
    large items, lower each item's magnitude by bisection (items stay distinct).
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tidegate import model
-from tidegate.model import Op
+from tidegate.model import Op, OpName
 from tidegate.proofs.conform.cases import Case, valid_ops
 from tidegate.proofs.conform.runner import Mismatch
 
@@ -77,6 +78,30 @@ class _Shrinker:
                 start = min(start, len(self.ops)) - size
             size //= 2
         return progress
+
+    def swap_and_delete(self, longest: int = 12) -> bool:
+        """Replace one step by another operation so that some other step can go.
+
+        Deletion alone keeps the operations it starts with; a divergence found
+        through `enqueue_or_send` may need only `try_send`. Tried on short cases
+        only: it runs up to 9 x n x n candidates.
+        """
+        if len(self.ops) > longest:
+            return False
+        fresh = max((abs(op.item) for op in self.ops if op.item is not None), default=0) + 1
+        for index, old in enumerate(self.ops):
+            for name in OpName:
+                if name is old.name:
+                    continue
+                item = (old.item if old.item is not None else fresh) if name.takes_item else None
+                swapped = list(self.ops)
+                swapped[index] = Op(name, item)
+                for gone in range(len(swapped)):
+                    if gone != index and self.attempt(
+                        self.with_ops(swapped[:gone] + swapped[gone + 1 :])
+                    ):
+                        return True
+        return False
 
     def lower_parameters(self) -> bool:
         progress = False
@@ -140,6 +165,7 @@ def shrink(mismatch: Mismatch, test: Test, budget: int = 5000) -> tuple[Mismatch
     for _ in range(8):
         progress = shrinker.drop_idle_steps()
         progress |= shrinker.delete_chunks()
+        progress |= shrinker.swap_and_delete()
         progress |= shrinker.lower_parameters()
         progress |= shrinker.lower_items()
         if not progress or shrinker.attempts >= budget:
