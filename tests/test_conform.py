@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tidegate.proofs.cli import main
 from tidegate.proofs.conform.coverage import SMALL_BOUNDS, Kind, kinds_of, reachable_kinds
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
 from tidegate.proofs.conform.session import Settings, conform
@@ -59,10 +60,6 @@ def test_seed_oracle_conforms(oracle_path: Path) -> None:
     assert len(outcome.protocol.notes) == 4
 
 
-def test_the_stand_alone_port_conforms() -> None:
-    assert conform(PORT, replace(QUICK, recordings=False)).code is ExitCode.OK
-
-
 def test_check_protocol_fails_a_port_that_takes_bools_for_ints() -> None:
     outcome = conform(
         f"{PORT} --bug bools-as-ints",
@@ -100,29 +97,34 @@ def test_random_runs_reach_far_beyond_the_recordings() -> None:
         assert len(case_items) == len(set(case_items))
 
 
-def test_budget_ending_before_the_goal_is_inconclusive() -> None:
-    done = tidegate("conform", "--adapter", f"{SERVE} model", "--time-budget", "0")
-    assert done.returncode == ExitCode.INCONCLUSIVE, done.stdout
-    assert "INCONCLUSIVE" in done.stdout and "not a pass" in done.stdout
+def test_budget_ending_before_the_goal_is_inconclusive(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = in_process("conform", "--adapter", f"{SERVE} model", "--time-budget", "0")
+    out = capsys.readouterr().out
+    assert code == ExitCode.INCONCLUSIVE, out
+    assert "INCONCLUSIVE" in out and "not a pass" in out
 
 
-def test_save_failures_appends_a_replayable_minimal_trace(tmp_path: Path) -> None:
+def test_save_failures_appends_a_replayable_minimal_trace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     saved = tmp_path / "regressions.jsonl"
     earlier = '{"id":"earlier","capacity":1,"cap":0,"steps":[]}\n'
     saved.write_text(earlier)
     args = ["conform", "--adapter", f"{PORT} --bug slot-not-freed", "--no-recordings"]
-    done = tidegate(*args, "--save-failures", str(saved))
-    assert done.returncode == ExitCode.FAILED, done.stdout
-    assert "<-- differs" in done.stdout and "confirmed on a fresh adapter process" in done.stdout
+    code = in_process(*args, "--save-failures", str(saved))
+    out = capsys.readouterr().out
+    assert code == ExitCode.FAILED, out
+    assert "<-- differs" in out and "confirmed on a fresh adapter process" in out
     assert saved.read_text().startswith(earlier)  # appended, not overwritten
     earlier_trace, trace = load_traces(saved)
     assert earlier_trace.id == "earlier" and trace.id == "conform-seed0-coverage-case-3"
     assert len(trace.steps) == 3
     # The reference answers: the model replays it; the trace passes back into conform.
     assert replay_trace(trace, make_runner("model")) is None
-    again = tidegate(*args, "--traces", str(saved), "--max-examples", "0")
-    assert again.returncode == ExitCode.FAILED
-    assert "divergence in conform-seed0-coverage-case-3 at step 2" in again.stdout
+    assert in_process(*args, "--traces", str(saved), "--max-examples", "0") == ExitCode.FAILED
+    assert "divergence in conform-seed0-coverage-case-3 at step 2" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -134,24 +136,39 @@ def test_save_failures_appends_a_replayable_minimal_trace(tmp_path: Path) -> Non
         (["--traces", "/nonexistent/traces.jsonl"], "/nonexistent/traces.jsonl"),
     ],
 )
-def test_usage_errors_exit_2(args: list[str], message: str) -> None:
-    done = tidegate("conform", "--adapter", f"{SERVE} model", *args)
-    assert done.returncode == ExitCode.USAGE
-    assert message in done.stdout + done.stderr
+def test_usage_errors_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = in_process("conform", "--adapter", f"{SERVE} model", *args)
+    assert code == ExitCode.USAGE
+    out = capsys.readouterr()
+    assert message in out.out + out.err
 
 
-def test_a_bad_trace_file_names_file_and_line(tmp_path: Path) -> None:
+def test_a_bad_trace_file_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "x", "capacity": 0, "cap": 1, "steps": []}) + "\n")
-    done = tidegate("conform", "--adapter", f"{SERVE} model", "--traces", str(bad))
-    assert done.returncode == ExitCode.USAGE
-    assert f"{bad}:1: capacity must be >= 1, got 0" in done.stdout
+    code = in_process("conform", "--adapter", f"{SERVE} model", "--traces", str(bad))
+    assert code == ExitCode.USAGE
+    assert f"{bad}:1: capacity must be >= 1, got 0" in capsys.readouterr().out
 
 
-def test_an_adapter_that_cannot_start_is_an_adapter_error() -> None:
-    done = tidegate("conform", "--adapter", "/nonexistent/port --serve")
-    assert done.returncode == ExitCode.USAGE
-    assert "cannot start adapter '/nonexistent/port --serve'" in done.stdout
+def test_an_adapter_that_cannot_start_is_an_adapter_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = in_process("conform", "--adapter", "/nonexistent/port --serve", "--max-examples", "0")
+    assert code == ExitCode.USAGE
+    assert "cannot start adapter '/nonexistent/port --serve'" in capsys.readouterr().out
+
+
+def in_process(*args: str) -> int:
+    """The exit code of `tidegate ARGS` run in this process (argparse errors included)."""
+    try:
+        return main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
 
 
 @pytest.mark.parametrize("subject", ["model", "impl"])
