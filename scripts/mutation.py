@@ -33,15 +33,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 STAGE = REPO / "build" / "mutation"
 MUTATED = {"model": "tidegate/model", "impl": "tidegate/impl"}
+PACKAGES = {**MUTATED, "proofs": "tidegate/proofs"}
 
-# Tests that read the source itself (purity, CrossHair on a copy of subject.py) see
-# mutmut's trampolines, not the code they mean to check: they cannot judge a mutant.
-DESELECT = ["tests/test_model_purity.py", "tests/test_crosshair.py"]
+# Tests that cannot judge a mutant: those reading the source itself (purity, CrossHair on
+# a copy of subject.py) see mutmut's trampolines instead of the code they mean to check,
+# and the interleaving explorer, which steps the impl's coroutines one await at a time,
+# fails on unmutated code once mutmut has wrapped every async def in a trampoline.
+DESELECT = ["tests/test_model_purity.py", "tests/test_crosshair.py", "tests/test_interleave.py"]
 
 MUTMUT_CONFIG = """
 [tool.mutmut]
 source_paths = ["tidegate/model", "tidegate/impl"]
 pytest_add_cli_args = ["-q", "-p", "no:randomly", "-m", "not slow", "--timeout=120"{deselect}]
+also_copy = [{also_copy}]
 use_git_change_detection = false
 """
 
@@ -52,25 +56,27 @@ DETECTED = ("killed", "timeout", "type check")
 
 def stage(rev: str) -> None:
     """Lay out build/mutation afresh (its old mutants/ included) from commit `rev`, so the
-    figures belong to a commit, not to whatever is half-written in the working tree."""
+    figures belong to a commit, not to whatever is half-written in the working tree.
+
+    The three packages go under tidegate/ (proofs too, unmutated, so that it comes from
+    the same commit); everything else (tests/, the documents some tests read) stays at
+    the top, and mutmut copies it beside the mutants."""
     if STAGE.exists():
         shutil.rmtree(STAGE)
-    exported = STAGE / "exported"
-    exported.mkdir(parents=True)
+    STAGE.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "archive", rev, "model", "impl", "tests", "pyproject.toml"],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
+        ["git", "archive", rev], cwd=REPO, check=True, capture_output=True
     ).stdout
-    subprocess.run(["tar", "-x", "-C", str(exported)], input=archive, check=True)
-    for source, target in MUTATED.items():
-        shutil.move(exported / source, STAGE / target)
-    shutil.move(exported / "tests", STAGE / "tests")
+    subprocess.run(["tar", "-x", "-C", str(STAGE)], input=archive, check=True)
+    for source, target in PACKAGES.items():
+        (STAGE / target).parent.mkdir(exist_ok=True)
+        shutil.move(STAGE / source, STAGE / target)
+    rest = sorted(p.name for p in STAGE.iterdir() if p.name not in ("tidegate", "tests"))
+    also_copy = ", ".join(f'"{name}"' for name in ["tidegate/proofs", *rest])
     deselect = "".join(f', "--deselect", "{path}"' for path in DESELECT)
-    config = (exported / "pyproject.toml").read_text() + MUTMUT_CONFIG.format(deselect=deselect)
-    (STAGE / "pyproject.toml").write_text(config)
-    shutil.rmtree(exported)
+    config = MUTMUT_CONFIG.format(deselect=deselect, also_copy=also_copy)
+    with (STAGE / "pyproject.toml").open("a") as pyproject:
+        pyproject.write(config)
 
 
 def mutmut(*args: str) -> int:
