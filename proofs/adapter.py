@@ -188,8 +188,16 @@ class Adapter:
                 answer, self._buffer = self._buffer[:newline], self._buffer[newline + 1 :]
                 return answer.rstrip(b"\r")
             if self._eof:
-                self._proc.wait()
                 tail = f"; its last output was {_show(self._buffer)}" if self._buffer else ""
+                try:
+                    self._proc.wait(timeout=self.timeout)
+                except subprocess.TimeoutExpired:
+                    # It closed its standard output yet lives on: it will never answer.
+                    self.kill()
+                    raise self._error(
+                        f"closed its standard output while answering {line}{tail}; killed it",
+                        exited=False,
+                    ) from None
                 raise self._error(f"exited while answering {line}{tail}")
             if len(self._buffer) > _MAX_LINE:
                 raise self._error(f"answered {line} with over {_MAX_LINE} bytes and no newline")

@@ -96,3 +96,14 @@ def test_stderr_does_not_block_an_adapter() -> None:
     script = "import sys; sys.stderr.write('x' * 2**20); sys.stderr.flush(); print('{\"ok\":null}')"
     with Adapter(shlex.join([sys.executable, "-c", script]), timeout=10) as adapter:
         assert adapter.receive_line() == b'{"ok":null}'
+
+
+def test_an_adapter_that_closes_stdout_but_lives_on_is_killed() -> None:
+    script = "import os, time; os.close(1); time.sleep(300)"
+    start = time.monotonic()
+    adapter = Adapter(shlex.join([sys.executable, "-c", script]), timeout=1)
+    with pytest.raises(AdapterError, match="closed its standard output while answering"):
+        adapter.request({"op": "len"})
+    assert time.monotonic() - start < 5
+    assert gone(adapter.pid)
+    adapter.close()
