@@ -51,10 +51,11 @@ from tidegate.model import (
 from tidegate.proofs.ledger import Ledger
 from tidegate.proofs.properties import INVARIANTS, Moment
 from tidegate.proofs.queue_class import QueueFactory, QueueRunner
-from tidegate.proofs.subjects import ModelRunner
+from tidegate.proofs.replay import replay_trace
+from tidegate.proofs.subjects import ModelRunner, Runner
 from tidegate.proofs.traces import Step, Trace
 
-CAPACITIES = st.one_of(st.integers(1, 4), st.integers(1, 64))
+CAPACITIES = st.one_of(st.integers(1, 3), st.integers(1, 64))
 """Channel capacities 1..64, small ones (where the interesting cases are) drawn more often."""
 
 CAPS = st.one_of(st.sampled_from([DISPATCH_BACKLOG_CAP, EVENT_BACKLOG_CAP]), st.integers(0, 64))
@@ -66,6 +67,10 @@ LIVES = st.one_of(st.integers(0, 16), st.integers(0, 400))
 ITEMS = st.integers(I64_MIN, I64_MAX)
 """Items over the whole signed 64-bit range (made distinct per program, see `_fresh`)."""
 
+BATCHES = st.lists(ITEMS, min_size=1, max_size=4)
+"""Items a producer sends in one rule: batches fill the channel and the backlog within
+short programs, where one item per rule would leave most programs far from full."""
+
 OBSERVERS = (OpName.HAS_PENDING, OpName.LEN, OpName.CAPACITY)
 
 # Invariants that hold for any items; `order` needs the exploration's numbering and is
@@ -74,12 +79,20 @@ GENERIC_INVARIANTS = tuple(p for p in INVARIANTS if not p.canonical_items)
 
 
 class DifferentialFailure(AssertionError):
-    """Raised when the implementation and the model part ways, or a property breaks."""
+    """Raised when the implementation and the model part ways where a trace shows it:
+    `trace` replayed against the implementation diverges as `replay` says."""
 
-    def __init__(self, reason: str, trace: Trace) -> None:
-        super().__init__(f"{reason}\ntrace: {trace.to_json()}")
+    def __init__(self, reason: str, trace: Trace, replay: str) -> None:
+        super().__init__(f"{reason}\ntrace: {trace.to_json()}\nreplayed on the subject: {replay}")
         self.reason = reason
         self.trace = trace
+        self.replay = replay
+
+
+class UnobservableFailure(DifferentialFailure):
+    """Raised when a check fails that no PROTOCOL.md trace can show: the same answers
+    but a different internal state or different discards (e.g. in a backlog the
+    closed channel keeps from the receiver), or a property the model itself broke."""
 
 
 @dataclass
@@ -119,18 +132,21 @@ class Differential(RuleBasedStateMachine):
         self.model.reset(capacity, cap)
         self.impl.reset(capacity, cap)
 
-    @rule(item=ITEMS)
-    def enqueue_or_send(self, item: int) -> None:
-        self._step(Op(OpName.ENQUEUE_OR_SEND, self._fresh(item)))
+    @rule(items=BATCHES)
+    def enqueue_or_send(self, items: list[int]) -> None:
+        """The queue's enqueue_or_send, once per item, in order."""
+        for item in items:
+            self._step(Op(OpName.ENQUEUE_OR_SEND, self._fresh(item)))
 
     @rule()
     def try_drain_one(self) -> None:
         self._step(Op(OpName.TRY_DRAIN_ONE))
 
-    @rule(item=ITEMS)
-    def try_send(self, item: int) -> None:
-        """The other producer's send on the same channel."""
-        self._step(Op(OpName.TRY_SEND, self._fresh(item)))
+    @rule(items=BATCHES)
+    def try_send(self, items: list[int]) -> None:
+        """The other producer's try_send on the same channel, once per item, in order."""
+        for item in items:
+            self._step(Op(OpName.TRY_SEND, self._fresh(item)))
 
     @precondition(lambda self: self._receiver() is not ReceiverState.DROPPED)
     @rule()
@@ -147,15 +163,16 @@ class Differential(RuleBasedStateMachine):
     def drop_receiver(self) -> None:
         self._step(Op(OpName.DROP_RECEIVER))
 
-    @rule(op=st.sampled_from(OBSERVERS))
-    def observe(self, op: OpName) -> None:
-        self._step(Op(op))
-
     # ---- checks after every step ---------------------------------------------------------
 
     @invariant()
     def agree(self) -> None:
-        """Same observable state, same discards, and both ledgers balance."""
+        """Same observers' answers, observable state and discards; both ledgers balance."""
+        for observer in OBSERVERS:
+            # Observers change nothing, so asking them here leaves the program as it was.
+            expected, got = self.model.apply(Op(observer)), self.impl.apply(Op(observer))
+            if expected != got:
+                self._fail(f"{observer.value}: model answered {expected}, implementation {got}")
         model_view, impl_view = self.model.view(), self.impl.view()
         if model_view != impl_view:
             self._fail(f"state differs after the last step: model {model_view}, impl {impl_view}")
@@ -163,13 +180,10 @@ class Differential(RuleBasedStateMachine):
             self._fail(
                 f"discarded items differ: model {self.model.discarded}, impl {self.impl.discarded}"
             )
-        for name, _runner, view in (
-            ("model", self.model, model_view),
-            ("impl", self.impl, impl_view),
-        ):
-            problems = self.ledgers[name].problems(view.buffer, view.backlog)
+        for side, view in (("model", model_view), ("impl", impl_view)):
+            problems = self.ledgers[side].problems(view.buffer, view.backlog)
             if problems:
-                self._fail(f"ledger of the {name}: " + "; ".join(problems))
+                self._fail(f"ledger of the {side}: " + "; ".join(problems))
 
     # ---- helpers -------------------------------------------------------------------------
 
@@ -217,7 +231,11 @@ class Differential(RuleBasedStateMachine):
     def _fail(self, reason: str) -> Any:
         if self.tally is not None and self.tally.first_failure is None:
             self.tally.first_failure = time.perf_counter()
-        raise DifferentialFailure(reason, self.trace())
+        trace = self.trace()
+        diverged, replay = replayed(trace, QueueRunner(self.impl.factory))
+        if diverged:
+            raise DifferentialFailure(reason, trace, replay)
+        raise UnobservableFailure(reason, trace, replay)
 
     def trace(self) -> Trace:
         """The run so far as a PROTOCOL.md trace, then observations that expose its state."""
@@ -259,6 +277,20 @@ def _observations(s: Subject) -> list[Step]:
     return steps
 
 
+def replayed(trace: Trace, runner: Runner) -> tuple[bool, str]:
+    """Whether replaying `trace` on `runner` diverges, and a line saying how (or that it agrees)."""
+    try:
+        divergence = replay_trace(trace, runner)
+    except Exception as exc:
+        return True, f"raised {type(exc).__name__}: {exc}"
+    if divergence is None:
+        return False, f"agrees with all {len(trace.steps)} steps"
+    return True, (
+        f"diverges at step {divergence.step}: {divergence.op} expected "
+        f"{divergence.expected}, got {divergence.got}"
+    )
+
+
 def sized(examples: int, steps: int) -> settings:
     """Settings for `examples` programs of up to `steps` steps, no database, no deadline."""
     return settings(
@@ -268,7 +300,8 @@ def sized(examples: int, steps: int) -> settings:
         database=None,
         suppress_health_check=list(HealthCheck),
         print_blob=False,
-        report_multiple_bugs=False,
+        # A divergence a trace can replay and one it cannot are reported side by side.
+        report_multiple_bugs=True,
         # The explain phase reruns variations of the minimal program to annotate it; for a
         # machine this size it costs more than the shrinking and adds little to a trace.
         phases=[Phase.explicit, Phase.generate, Phase.shrink],

@@ -14,11 +14,16 @@ from hypothesis.errors import HypothesisException
 
 from tidegate.proofs.checks import CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.console import progress
-from tidegate.proofs.differential import DifferentialFailure, Tally, run_differential, sized
-from tidegate.proofs.queue_class import QueueFactory, QueueRunner, describe
-from tidegate.proofs.replay import replay_trace
-from tidegate.proofs.subjects import ModelRunner, Runner
-from tidegate.proofs.traces import Trace
+from tidegate.proofs.differential import (
+    DifferentialFailure,
+    Tally,
+    UnobservableFailure,
+    replayed,
+    run_differential,
+    sized,
+)
+from tidegate.proofs.queue_class import QueueFactory, describe
+from tidegate.proofs.subjects import ModelRunner
 
 
 @dataclass(frozen=True)
@@ -32,8 +37,8 @@ class Plan:
 
 
 PLANS = {
-    Profile.QUICK: Plan(rounds=1, programs=60, steps=50, budget=20.0),
-    Profile.DEFAULT: Plan(rounds=4, programs=60, steps=100, budget=90.0),
+    Profile.QUICK: Plan(rounds=1, programs=100, steps=50, budget=20.0),
+    Profile.DEFAULT: Plan(rounds=4, programs=75, steps=100, budget=90.0),
     Profile.THOROUGH: Plan(rounds=20, programs=150, steps=300, budget=1800.0),
 }
 
@@ -62,9 +67,13 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
                     queue_factory,
                     tally,
                 )
-            except DifferentialFailure as failure:
+            except (DifferentialFailure, ExceptionGroup) as raised:
+                failures = _failures(raised)
+                if len(failures) > 1:
+                    result.details.append(f"{len(failures)} distinct failures, each shrunk:")
+                for failure in failures:
+                    result.details.extend(explain(failure, queue_factory))
                 result.verdict = Verdict.FAIL
-                result.details.extend(explain(failure, queue_factory))
                 break
             except HypothesisException as exc:
                 # e.g. Flaky: the implementation answered differently on a rerun.
@@ -82,18 +91,35 @@ def _round_seed(seed: int, index: int) -> int:
     return seed * 1_000_003 + index
 
 
+def _failures(raised: BaseException) -> list[DifferentialFailure]:
+    """The failures hypothesis raised, those a trace replays first; anything else re-raised."""
+    found = raised.exceptions if isinstance(raised, BaseExceptionGroup) else (raised,)
+    failures = [f for f in found if isinstance(f, DifferentialFailure)]
+    if len(failures) != len(found):
+        raise raised
+    return sorted(failures, key=lambda f: isinstance(f, UnobservableFailure))
+
+
 def explain(failure: DifferentialFailure, queue_factory: QueueFactory | None) -> list[str]:
     """The failure as lines: the reason, hypothesis's shrunk program, the trace, its replay."""
-    lines = [f"divergence: {failure.reason}", "shrunk program (hypothesis):"]
+    unobservable = isinstance(failure, UnobservableFailure)
+    lines = [
+        ("failure no trace can show: " if unobservable else "divergence: ") + failure.reason,
+        "shrunk program (hypothesis):",
+    ]
     lines.extend(f"    {line}" for line in program_lines(failure))
     lines.append(
         "the same run as a PROTOCOL.md trace (the model's answers; items as actually "
         "sent; observations appended to expose the state):"
     )
     lines.append(f"    {failure.trace.to_json()}")
-    lines.append(f"replayed: model: {replayed(failure.trace, ModelRunner())}")
-    impl_runner = QueueRunner(queue_factory)
-    lines.append(f"replayed: {describe(queue_factory)}: {replayed(failure.trace, impl_runner)}")
+    lines.append(f"replayed: model: {replayed(failure.trace, ModelRunner())[1]}")
+    lines.append(f"replayed: {describe(queue_factory)}: {failure.replay}")
+    if unobservable:
+        lines.append(
+            "    (the answers agree: the difference is in state or discards that PROTOCOL.md "
+            "operations cannot observe)"
+        )
     return lines
 
 
@@ -105,17 +131,3 @@ def program_lines(failure: BaseException) -> list[str]:
         for line in notes
         if line.startswith("state") and line not in ("state.agree()", "state.teardown()")
     ]
-
-
-def replayed(trace: Trace, runner: Runner) -> str:
-    """What replaying `trace` against `runner` gives: agreement, or the first divergence."""
-    try:
-        divergence = replay_trace(trace, runner)
-    except Exception as exc:
-        return f"raised {type(exc).__name__}: {exc}"
-    if divergence is None:
-        return f"agrees with all {len(trace.steps)} steps"
-    return (
-        f"diverges at step {divergence.step}: {divergence.op} expected "
-        f"{divergence.expected}, got {divergence.got}"
-    )
