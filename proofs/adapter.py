@@ -2,12 +2,14 @@
 
 `Adapter(command)` starts the command (split with shlex) in its own process
 group, then `request(obj)` writes one JSON line and reads exactly one answer
-line, waiting at most `timeout` seconds. Anything else — the process exits,
-stays silent past the timeout, answers with a line that is not a PROTOCOL.md
-answer, or writes more than one line per request — raises `AdapterError`, whose
-message names the operation sent, what came back, and the tail of the adapter's
-standard error. `close()` (or leaving the `with` block) ends the whole process
-group, so a misbehaving adapter never outlives the checker, nor do its children.
+line, waiting at most `timeout` seconds (`send_lines` / `receive` do the same
+for several requests written at once, answers read back in order). Anything
+else — the process exits, stays silent past the timeout, answers with a line
+that is not a PROTOCOL.md answer, or writes more than one line per request —
+raises `AdapterError`, whose message names the operation sent, what came back,
+and the tail of the adapter's standard error. `close()` (or leaving the `with`
+block) ends the whole process group, so a misbehaving adapter never outlives
+the checker, nor do its children.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def reply_from_wire(obj: Any) -> Reply:
 
 
 class Adapter:
-    """One running adapter process, fed one request at a time.
+    """One running adapter process. Requests go out one at a time (`request`) or several in
+    one write (`send_lines`); answers are read back in order, each within `timeout`.
 
     Raises AdapterError from the constructor when `command` is empty or cannot
     be started (the message names the command and the reason).

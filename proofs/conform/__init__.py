@@ -6,5 +6,7 @@
 - `runner`: one case on an adapter, its first `Mismatch`;
 - `shrink`: a divergence down to a minimal case;
 - `protocol_check`: PROTOCOL.md's malformed requests;
-- `session`: one whole run (`conform`), `report`: printing it.
+- `session`: one whole run (`conform`), `report`: printing it;
+- `suite`: trace suites for `tidegate traces generate`;
+- `rules`: the model's rules in one sentence each, as PORTING.md cites them.
 """
