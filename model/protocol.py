@@ -132,6 +132,11 @@ class ProtocolState:
     inv: len(self.subject.queue.backlog) <= self.subject.queue.cap
     inv: len(self.subject.channel.buffer) <= self.subject.channel.capacity
     inv: not self.parked or self.subject.channel.free_slots == 0
+    inv: all(-(2**63) <= x < 2**63 for x in self.wire_todo + self.wire_buffer)
+    inv: all(e in (PING, EOF) if isinstance(e, str) else -(2**63) <= e < 2**63 for e in self.reader.inbox)
+    inv: all(-(2**63) <= x < 2**63 for p in self.producers for x in p.todo)
+    inv: len(set(self.parked)) == len(self.parked)
+    inv: all(0 <= i < len(self.producers) and self.producers[i].pos == ProducerPos.PARKED and self.producers[i].todo for i in self.parked)
     """
 
     subject: Subject
