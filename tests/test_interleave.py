@@ -206,3 +206,33 @@ def test_the_verify_check_passes_at_quick_and_fails_when_a_finding_goes_missing(
     monkeypatch.setitem(bounds.REMOVED_BY, Variant.SEED, (Finding.DISCONNECT_WITH_ROOM,))
     failed = protocol_check.check_protocol(ctx)
     assert failed.verdict is Verdict.FAIL and "claims to remove" in failed.details[0]
+
+
+def test_the_controlled_loop_runs_real_asyncio_code_in_virtual_time() -> None:
+    import asyncio
+
+    from tidegate.proofs.interleave.loop import ControlledLoop
+
+    loop = ControlledLoop()  # type: ignore[abstract]
+    seen: list[str] = []
+
+    async def sleeper(name: str, delay: float) -> float:
+        await asyncio.sleep(delay)
+        seen.append(name)
+        return asyncio.get_running_loop().time()
+
+    slow = loop.spawn("A", sleeper("slow", 3600.0))
+    fast = loop.spawn("B", sleeper("fast", 1.0))
+    assert loop.runnable() == ["A", "B"]
+    loop.step("B")  # B starts its sleep; A has not run yet
+    assert loop.runnable() == ["A"]
+    with pytest.raises(KeyError, match="'B'"):
+        loop.step("B")
+    loop.step("A")
+    assert loop.runnable() == [] and loop.advance() and loop.runnable() == ["B"]
+    loop.step("B")
+    assert fast.result() == 1.0 and seen == ["fast"]
+    assert loop.advance() and loop.runnable() == ["A"]
+    loop.step("A")
+    assert slow.result() == 3600.0 and seen == ["fast", "slow"]
+    assert not loop.advance()
