@@ -88,7 +88,9 @@ class Ledger:
             for item in counter:
                 if item not in accepted:
                     found.append(f"item {item} is in {name} but was never accepted with ok")
-        found.extend(self._order_problems(buffer, backlog))
+        if not found:
+            # Order is judged only once every item is accounted for, to name one fault once.
+            found.extend(self._order_problems(buffer, backlog))
         return found
 
     def _order_problems(self, buffer: Sequence[int], backlog: Sequence[int]) -> list[str]:
