@@ -40,8 +40,9 @@ BUDGET = {Profile.QUICK: 15.0, Profile.DEFAULT: 60.0, Profile.THOROUGH: 1800.0}
 class Explorations:
     """The explorations of one verify run, computed on first use and shared by its checks."""
 
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
+    def __init__(self, bounds: tuple[Bounds, ...], budget: float) -> None:
+        self.bounds = bounds
+        self.budget = budget
         self.started: float | None = None
         self.results: dict[Bounds, Exploration] = {}
 
@@ -50,21 +51,27 @@ class Explorations:
         if bounds not in self.results:
             if self.started is None:
                 self.started = time.perf_counter()
-            left = max(0.1, BUDGET[self.profile] - (time.perf_counter() - self.started))
+            left = max(0.01, self.budget - (time.perf_counter() - self.started))
             with progress(ctx.console, f"explore {bounds} (states)", None) as tick:
                 self.results[bounds] = explore(bounds, max_seconds=left, tick=tick)
         return self.results[bounds]
 
     def all(self, ctx: CheckContext) -> list[Exploration]:
-        return [self.get(b, ctx) for b in BOUNDS[self.profile]]
+        return [self.get(b, ctx) for b in self.bounds]
 
 
-def exploration_checks(profile: Profile) -> list[Check]:
-    """One check per bound set, then the witnesses, then the findings."""
-    shared = Explorations(profile)
-    checks: list[Check] = [
-        functools.partial(_check_bounds, shared, bounds) for bounds in BOUNDS[profile]
-    ]
+def exploration_checks(
+    profile: Profile, bounds: tuple[Bounds, ...] | None = None, budget: float | None = None
+) -> list[Check]:
+    """One check per bound set, then the witnesses, then the findings.
+
+    `bounds` and `budget` (seconds) default to the profile's.
+    """
+    shared = Explorations(
+        BOUNDS[profile] if bounds is None else bounds,
+        BUDGET[profile] if budget is None else budget,
+    )
+    checks: list[Check] = [functools.partial(_check_bounds, shared, b) for b in shared.bounds]
     checks.append(functools.partial(_check_witnesses, shared))
     checks.append(functools.partial(_check_findings, shared))
     return checks

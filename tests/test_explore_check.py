@@ -1,0 +1,53 @@
+"""The exploration checks of `tidegate verify`: pass at the bounds, fail when they must."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from tidegate.proofs.checks import CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.explore import Bounds
+from tidegate.proofs.explore_check import BOUNDS, exploration_checks
+
+
+def run_all(
+    bounds: tuple[Bounds, ...] | None = None, budget: float | None = None
+) -> list[CheckResult]:
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    return [check(ctx) for check in exploration_checks(Profile.QUICK, bounds, budget)]
+
+
+def test_quick_bounds_pass_with_witnesses_and_findings() -> None:
+    results = run_all()
+    assert [r.verdict for r in results] == [Verdict.PASS] * (len(BOUNDS[Profile.QUICK]) + 2)
+    assert results[0].name == "explore C=1 K=1 NQ=3 NO=2" and results[0].cases == 197
+    witnesses, findings = results[-2], results[-1]
+    assert witnesses.cases == 13 and witnesses.unit == "of 13 answers reached"
+    assert any("unreachable by contract" in f for f in witnesses.findings)
+    assert findings.cases == 3
+    assert any(
+        "QueueFull is answered only when the channel is full" in f for f in findings.findings
+    )
+
+
+def test_cap_zero_alone_leaves_witnesses_unreached_and_findings_unrefuted() -> None:
+    # With cap 0 nothing ever spills: drains never send or fail, so a verifier that
+    # explored only this would hold some properties vacuously. Both checks must say so.
+    results = run_all((Bounds(2, 0, 4, 2),))
+    explored, witnesses, findings = results
+    assert explored.verdict is Verdict.PASS
+    assert witnesses.verdict is Verdict.FAIL
+    assert "never reached: try_drain_one -> ok true (a property may hold vacuously)" in (
+        witnesses.details
+    )
+    assert findings.verdict is Verdict.FAIL
+    assert any("never refuted" in d for d in findings.details)
+
+
+def test_budget_cut_short_is_inconclusive_never_pass() -> None:
+    explored, witnesses, findings = run_all((Bounds(4, 8, 12, 4),), budget=0.01)
+    assert explored.verdict is Verdict.INCONCLUSIVE
+    assert "budget ran out" in explored.details[-1]
+    assert witnesses.verdict is not Verdict.PASS
+    assert findings.verdict is not Verdict.PASS
