@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tidegate.model import Err, Ok
+from tidegate.proofs.cli import main
 from tidegate.proofs.conform.session import Settings, conform
 from tidegate.proofs.conform.suite import generate_suite
 from tidegate.proofs.exitcodes import ExitCode
@@ -19,14 +21,13 @@ from tidegate.proofs.traces import load_traces
 PORT = f"{sys.executable} {Path(__file__).parent / 'adapters' / 'port.py'} --bug"
 
 
-def tidegate(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tidegate.proofs", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def tidegate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """`tidegate ARGS` run in this process: its exit code and standard output."""
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().out
 
 
 def expected_transitions(max_capacity: int, max_cap: int) -> int:
@@ -48,12 +49,16 @@ def test_suite_covers_every_transition_and_replays_on_both_subjects() -> None:
     assert [t.id for t in suite.traces[-3:]] == ["gen-5-run-0", "gen-5-run-1", "gen-5-run-2"]
 
 
-def test_cli_writes_a_suite_that_catches_a_broken_port(tmp_path: Path) -> None:
+def test_cli_writes_a_suite_that_catches_a_broken_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "suite.jsonl"
-    done = tidegate("traces", "generate", "--out", str(out), "--runs", "2", "--max-capacity", "2")
-    assert done.returncode == ExitCode.OK, done.stdout + done.stderr
+    code, stdout = tidegate(
+        capsys, "traces", "generate", "--out", str(out), "--runs", "2", "--max-capacity", "2"
+    )
+    assert code == ExitCode.OK, stdout
     assert expected_transitions(2, 3) == 1020
-    assert "1020/1020 reachable transitions at capacity 1-2, cap 0-3" in done.stdout
+    assert "1020/1020 reachable transitions at capacity 1-2, cap 0-3" in stdout
     traces = load_traces(out)
     assert len({t.id for t in traces}) == len(traces)
     # A port's own replay loop, in effect: the suite alone (no recordings, no generation).
@@ -106,21 +111,26 @@ def _itf_value(value: object) -> Ok:
     return Ok(int(value["#bigint"]))
 
 
-def test_cli_itf_writes_one_file_per_trace(tmp_path: Path) -> None:
+def test_cli_itf_writes_one_file_per_trace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "itf"
-    done = tidegate(
-        "traces", "generate", "--out", str(out), "--format", "itf", "--runs", "1",
+    code, stdout = tidegate(
+        capsys, "traces", "generate", "--out", str(out), "--format", "itf", "--runs", "1",
         "--max-capacity", "1", "--max-cap", "1",
     )  # fmt: skip
-    assert done.returncode == ExitCode.OK, done.stdout + done.stderr
+    assert code == ExitCode.OK, stdout
     files = sorted(out.glob("*.itf.json"))
     assert "gen-0-run-0.itf.json" in {f.name for f in files}
     assert all(json.loads(f.read_text())["vars"] == VARS for f in files)
 
 
-def test_cli_unwritable_out_is_a_usage_error(tmp_path: Path) -> None:
+def test_cli_unwritable_out_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    done = tidegate("traces", "generate", "--out", str(blocker / "x.jsonl"), "--runs", "0")
-    assert done.returncode == ExitCode.USAGE
-    assert f"cannot write {blocker / 'x.jsonl'}" in done.stdout
+    target = str(blocker / "x.jsonl")
+    code, stdout = tidegate(capsys, "traces", "generate", "--out", target, "--runs", "0")
+    assert code == ExitCode.USAGE
+    assert f"cannot write {target}" in stdout
