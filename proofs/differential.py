@@ -8,11 +8,14 @@ the whole observable state (channel buffer, backlog, free slots, receiver),
 the items each reported discarded, each side's ghost ledger
 (`tidegate.proofs.ledger`), and the catalogue's invariants on the model.
 
-A failure raises `DifferentialFailure`, which carries the run so far as one
-PROTOCOL.md trace (the model's answers as results), followed by observations
-(`len`, `has_pending`, `capacity`, then receives) that expose any difference
-in state. Hypothesis shrinks the program; the final failure's trace replays
-the divergence against any subject, through `tidegate replay` or an adapter.
+A failure carries the run so far as one PROTOCOL.md trace (the model's
+answers as results), followed by observations (`len`, `has_pending`,
+`capacity`, then receives) that expose any difference in state, and the
+trace is replayed on a fresh implementation at once: `DifferentialFailure`
+when the replay diverges (the trace shows the bug to any subject, through
+`tidegate replay` or an adapter), `UnobservableFailure` when it does not (the
+difference lies where no PROTOCOL.md operation can look). Hypothesis shrinks
+each kind separately and reports both.
 
 Use it from pytest as `Differential.TestCase`, or with `run_differential`.
 """
@@ -20,7 +23,7 @@ Use it from pytest as `Differential.TestCase`, or with `run_differential`.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from hypothesis import HealthCheck, Phase, settings
@@ -97,12 +100,13 @@ class UnobservableFailure(DifferentialFailure):
 
 @dataclass
 class Tally:
-    """How much a sequence of runs covered: programs started and steps taken."""
+    """How much a sequence of runs covered: programs started, steps taken, and when
+    (`time.perf_counter()`, after how many programs) a check first failed."""
 
     programs: int = 0
     steps: int = 0
     first_failure: float | None = None
-    last: Differential | None = field(default=None, repr=False)
+    programs_to_failure: int | None = None
 
 
 class Differential(RuleBasedStateMachine):
@@ -121,7 +125,6 @@ class Differential(RuleBasedStateMachine):
         self.tally = tally
         if tally is not None:
             tally.programs += 1
-            tally.last = self
 
     # ---- rules ---------------------------------------------------------------------------
 
@@ -231,6 +234,7 @@ class Differential(RuleBasedStateMachine):
     def _fail(self, reason: str) -> Any:
         if self.tally is not None and self.tally.first_failure is None:
             self.tally.first_failure = time.perf_counter()
+            self.tally.programs_to_failure = self.tally.programs
         trace = self.trace()
         diverged, replay = replayed(trace, QueueRunner(self.impl.factory))
         if diverged:

@@ -73,6 +73,12 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
                     result.details.append(f"{len(failures)} distinct failures, each shrunk:")
                 for failure in failures:
                     result.details.extend(explain(failure, queue_factory))
+                if tally.first_failure is not None:
+                    result.details.append(
+                        f"first failing program: number {tally.programs_to_failure}, after "
+                        f"{tally.first_failure - start:.1f}s; shrinking took "
+                        f"{time.perf_counter() - tally.first_failure:.1f}s"
+                    )
                 result.verdict = Verdict.FAIL
                 break
             except HypothesisException as exc:
