@@ -190,11 +190,17 @@ def _minimize(command: str, settings: Settings, outcome: Outcome) -> None:
     if list(found.expected[1:]) == found.case.expected():
         holder = [Adapter(command, timeout=settings.op_timeout)]
 
+        broken = [0]
+
         def test(case: Case) -> Mismatch | None:
+            # Candidates that crash or hang the adapter are other failures: skip them, and
+            # after a few stop trying (each hang costs the whole per-operation timeout).
+            if broken[0] >= 3:
+                return None
             try:
                 return run_case(holder[0], case)
             except AdapterError:
-                # A candidate that crashes the adapter is another failure: skip it, go on.
+                broken[0] += 1
                 holder[0].close()
                 holder[0] = Adapter(command, timeout=settings.op_timeout)
                 return None
