@@ -236,3 +236,24 @@ def test_the_controlled_loop_runs_real_asyncio_code_in_virtual_time() -> None:
     loop.step("A")
     assert slow.result() == 3600.0 and seen == ["fast", "slow"]
     assert not loop.advance()
+
+
+def test_model_and_implementation_agree_on_random_scenarios() -> None:
+    import random
+
+    rng = random.Random(2026)
+    for _ in range(60):
+        scenario = Scenario(
+            capacity=rng.randint(1, 3),
+            cap=rng.randint(0, 3),
+            wire=rng.randint(0, 6),
+            producers=tuple(rng.randint(1, 3) for _ in range(rng.randint(0, 2))),
+            stop_after=rng.choice([None, None, 0, 1, 2, 4]),
+            variant=rng.choice(list(Variant)),
+        )
+        ex = explore_random(scenario, runs=10, seed=rng.randint(0, 10**6))
+        assert ex.complete == 10
+        assert not ex.violations, (
+            str(scenario),
+            {p.value: w.event.detail for p, w in ex.violations.items()},
+        )

@@ -36,9 +36,11 @@ def headline(ex: Exploration) -> str:
             f"({ex.mode}, {ex.seconds:.1f}s)"
         )
     done = "all schedules" if ex.exhausted else "BUDGET RAN OUT"
+    stuck = f", {ex.stuck} left a task waiting forever" if ex.stuck else ""
     return (
         f"{ex.scenario}: {ex.executions:,} schedules, {ex.states:,} states, "
-        f"{ex.complete:,} complete runs, {len(ex.outcomes)} outcomes ({done}, {ex.seconds:.1f}s)"
+        f"{ex.complete:,} complete runs{stuck}, {len(ex.outcomes)} outcomes "
+        f"({done}, {ex.seconds:.1f}s)"
     )
 
 
