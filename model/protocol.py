@@ -33,124 +33,25 @@ is total: a role that cannot step leaves the state unchanged. Roles are "W",
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from tidegate.model.answers import CLOSED, OK, QUEUE_FULL
 from tidegate.model.channel import ReceiverState, channel_drop_receiver, channel_try_send
-from tidegate.model.subject import Subject, enqueue_or_send, new, try_drain_one
+from tidegate.model.protocol_state import (
+    EOF,
+    PING,
+    ConsumerPos,
+    ConsumerState,
+    InboxEntry,
+    ProducerPos,
+    ProducerState,
+    ProtocolState,
+    ReaderEnd,
+    ReaderState,
+    Wait,
+)
+from tidegate.model.subject import enqueue_or_send, new, try_drain_one
 from tidegate.model.variants import Variant, drain_all, enqueue_or_send_drain_first
-
-PING = "ping"
-EOF = "eof"
-InboxEntry = int | str
-"""A completed wait in the reader's inbox: a wire item, PING or EOF."""
-
-
-class Wait(enum.Enum):
-    """One of the reader's two waits."""
-
-    IDLE = "idle"
-    """Not armed (its last completion was handled, or the reader ended)."""
-    WAITING = "waiting"
-    """Armed, not complete."""
-    DONE = "done"
-    """Complete; its entry is in the inbox."""
-
-
-class ReaderEnd(enum.Enum):
-    """Why the reader ended (mirrors the implementation's report)."""
-
-    EOF = "eof"
-    DISCONNECT = "disconnect"
-    SHUTDOWN = "shutdown"
-
-
-class ConsumerPos(enum.Enum):
-    """Where the consumer stands."""
-
-    READY = "ready"
-    PARKED = "parked"
-    END_OF_STREAM = "end-of-stream"
-    STOPPED = "stopped"
-
-
-class ProducerPos(enum.Enum):
-    """Where one other producer stands."""
-
-    READY = "ready"
-    PARKED = "parked"
-    WOKEN = "woken"
-    """Its parked item went into a freed slot; it resumes at its next step."""
-    FAILING = "failing"
-    """The receiver went away while it was parked; its send fails at its next step."""
-    DONE = "done"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class ReaderState:
-    """The reader's position, its inbox, its two waits, and its report so far."""
-
-    started: bool = False
-    end: ReaderEnd | None = None
-    inbox: tuple[InboxEntry, ...] = ()
-    ping: Wait = Wait.IDLE
-    wire: Wait = Wait.IDLE
-    eof: bool = False
-    accepted: tuple[int, ...] = ()
-    refused: tuple[int, ...] = ()
-    lost: tuple[int, ...] = ()
-    left: tuple[int, ...] = ()
-    free_slots_at_end: int | None = None
-
-
-@dataclass(frozen=True)
-class ConsumerState:
-    """The consumer's position, what it received, and what its drop discarded."""
-
-    pos: ConsumerPos = ConsumerPos.READY
-    delivered: tuple[int, ...] = ()
-    discarded: tuple[int, ...] = ()
-    stop_after: int | None = None
-
-
-@dataclass(frozen=True)
-class ProducerState:
-    """One other producer: items still to send (the first may be parked), and its report."""
-
-    todo: tuple[int, ...]
-    pos: ProducerPos = ProducerPos.READY
-    sent: tuple[int, ...] = ()
-    refused: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class ProtocolState:
-    """Every task's position and every shared value, as one immutable value.
-
-    inv: len(self.subject.queue.backlog) <= self.subject.queue.cap
-    inv: len(self.subject.channel.buffer) <= self.subject.channel.capacity
-    inv: not self.parked or self.subject.channel.free_slots == 0
-    inv: all(-(2**63) <= x < 2**63 for x in self.wire_todo + self.wire_buffer)
-    inv: all(e in (PING, EOF) if isinstance(e, str) else -(2**63) <= e < 2**63 for e in self.reader.inbox)
-    inv: all(-(2**63) <= x < 2**63 for p in self.producers for x in p.todo)
-    inv: len(set(self.parked)) == len(self.parked)
-    inv: all(0 <= i < len(self.producers) and self.producers[i].pos == ProducerPos.PARKED and self.producers[i].todo for i in self.parked)
-    """
-
-    subject: Subject
-    variant: Variant
-    wire_todo: tuple[int, ...]
-    wire_buffer: tuple[int, ...] = ()
-    wire_eof: bool = False
-    wire_done: bool = False
-    permit: bool = False
-    reader: ReaderState = ReaderState()
-    consumer: ConsumerState = ConsumerState()
-    producers: tuple[ProducerState, ...] = ()
-    parked: tuple[int, ...] = ()
-    senders: int = 1
 
 
 def start(
