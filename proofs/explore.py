@@ -26,6 +26,7 @@ counterexample; it is rebuilt from parent pointers into a PROTOCOL.md trace.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -212,7 +213,7 @@ class _Search:
         self.reached: dict[str, Trace] = {}
         self.pending = list(WITNESSES)
         self.off_contract: Trace | None = None
-        self.memo: dict[tuple[int, OpName], int] = {}
+        self.memo: dict[int, int] = {}
 
     def intern(self, s: Subject, key: Key | None, via: Op | None) -> int:
         """The id of `s`; a new subject is checked against every state property."""
@@ -251,18 +252,22 @@ class _Search:
         result = Exploration(bounds)
         init: Key = (self.intern(model.new(bounds.capacity, bounds.cap), None, None), 0, 0)
         parents[init] = None
-        enqueue_ops = [Op(OpName.ENQUEUE_OR_SEND, i) for i in range(1, bounds.queue_items + 1)]
-        send_ops = [Op(OpName.TRY_SEND, OTHER_BASE + i) for i in range(bounds.other_items)]
-        drain, recv, close, drop = (
-            Op(n)
-            for n in (OpName.TRY_DRAIN_ONE, OpName.TRY_RECV, OpName.CLOSE, OpName.DROP_RECEIVER)
-        )
-        itemless: dict[OpName, Callable[[Subject], Transition]] = {
-            OpName.TRY_DRAIN_ONE: model.try_drain_one,
-            OpName.TRY_RECV: model.try_recv,
-            OpName.CLOSE: model.close,
-            OpName.DROP_RECEIVER: model.drop_receiver,
-        }
+        # Every action is an index into `ops`/`steps`; a transition's result depends only
+        # on (subject, action), so it is computed and checked once per pair: memo key
+        # sid * len(ops) + action.
+        nq, no = bounds.queue_items, bounds.other_items
+        ops = [Op(OpName.ENQUEUE_OR_SEND, i) for i in range(1, nq + 1)]
+        ops += [Op(OpName.TRY_SEND, OTHER_BASE + i) for i in range(no)]
+        fixed = (OpName.TRY_DRAIN_ONE, OpName.TRY_RECV, OpName.DROP_RECEIVER, OpName.CLOSE)
+        ops += [Op(n) for n in fixed]
+        drain, recv, drop, close = range(nq + no, nq + no + 4)
+        width = len(ops)
+        steps: list[Callable[[Subject], Transition]] = [
+            functools.partial(model.enqueue_or_send, item=i) for i in range(1, nq + 1)
+        ]
+        steps += [functools.partial(model.try_send, item=OTHER_BASE + i) for i in range(no)]
+        steps += [model.try_drain_one, model.try_recv, model.drop_receiver, model.close]
+        open_moves, closed_moves = (recv, drop, close), (recv, drop)
         deadline = None if max_seconds is None else start + max_seconds
         frontier, explored = [init], 0
         while frontier:
@@ -271,35 +276,33 @@ class _Search:
                 sid, queued, others = key
                 s = self.subjects[sid]
                 receiver = s.channel.receiver
-                moves: list[tuple[Op, int, int, int]] = []
-                if queued < bounds.queue_items:
-                    op = enqueue_ops[queued]
-                    to = self.check(key, s, op, model.enqueue_or_send(s, queued + 1))
-                    moves.append((op, to, queued + 1, others))
-                if others < bounds.other_items:
-                    op = send_ops[others]
-                    to = self.check(key, s, op, model.try_send(s, OTHER_BASE + others))
-                    moves.append((op, to, queued, others + 1))
-                enabled = [drain]
-                if receiver is not ReceiverState.DROPPED:
-                    enabled += [recv, drop]
-                    if receiver is ReceiverState.OPEN:
-                        enabled.append(close)
+                moves: list[tuple[int, int, int]] = []
+                # The issue's order of actions, so that ties between shortest paths
+                # resolve the same way in every run.
+                if queued < nq:
+                    moves.append((queued, queued + 1, others))
+                moves.append((drain, queued, others))
+                if others < no:
+                    moves.append((nq + others, queued, others + 1))
+                if receiver is ReceiverState.OPEN:
+                    moves.extend((a, queued, others) for a in open_moves)
+                elif receiver is ReceiverState.CLOSED:
+                    moves.extend((a, queued, others) for a in closed_moves)
                 elif self.off_contract is None:
+                    # Dropped: no receiver action is enabled; probe Disconnected off-contract.
                     probe = model.try_recv(s)
                     if OFF_CONTRACT.matches(probe.answer):
-                        self.off_contract = self.trace_to(key, (recv,), "off-contract")
-                for op in enabled:
-                    to_sid = memo.get((sid, op.name))
-                    if to_sid is None:
-                        transition = itemless[op.name](s)
-                        to_sid = memo[(sid, op.name)] = self.check(key, s, op, transition)
-                    moves.append((op, to_sid, queued, others))
+                        self.off_contract = self.trace_to(key, (ops[recv],), "off-contract")
                 result.transitions += len(moves)
-                for op, to_sid, q2, o2 in moves:
+                for action, q2, o2 in moves:
+                    memo_key = sid * width + action
+                    to_sid = memo.get(memo_key)
+                    if to_sid is None:
+                        op = ops[action]
+                        to_sid = memo[memo_key] = self.check(key, s, op, steps[action](s))
                     after: Key = (to_sid, q2, o2)
                     if after not in parents:
-                        parents[after] = (key, op)
+                        parents[after] = (key, ops[action])
                         following.append(after)
                 explored += 1
                 if explored % 4096 == 0:
