@@ -11,11 +11,14 @@ line. The limit is a trivial echo adapter: `cat` (no work at all; it echoes
 each request back, the pipe's bare round trip) and a three-line Python loop
 that answers `{"ok":null}` (the floor for any Python adapter). Adapters are
 measured round-robin, `--rounds` times, and the best round of each is kept,
-so machine noise does not favour one. The `conform checking ...` rows are the
-same adapters driven as `tidegate conform` drives them (requests go out 256 at
-a time while the model computes every expected answer, then each reply is
-parsed and compared), over the same generated runs; the echo adapters fed 256
-at a time are the pipe's limit for that way of talking. Goal: >= 0.8 x the echo limit.
+so machine noise does not favour one.
+
+The `conform checking ...` rows are the same adapters driven as `tidegate
+conform` drives them (requests go out 256 at a time while the model computes
+every expected answer, then each reply is parsed and compared), over the same
+generated runs; the echo adapters fed 256 at a time are the pipe's limit for
+that way of talking. Last, the wall time of a default `tidegate conform` run
+against the oracle and against `tidegate serve`. Goal: >= 0.8 x the echo limit.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import argparse
 import random
 import shlex
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -134,6 +138,18 @@ def main() -> None:
     print(f"{'adapter':<48}{'requests/s':>12}{'x cat echo':>12}{'x python echo':>15}")
     for name, value in best.items():
         print(f"{name:<48}{value:>12,.0f}{value / cat:>12.2f}{value / py:>15.2f}")
+    print("wall time of a default `tidegate conform` run (recordings, coverage, 200 runs):")
+    for name in ("seed-oracle", "tidegate serve --subject impl"):
+        if name in adapters:
+            start = time.perf_counter()
+            done = subprocess.run(
+                [tidegate, "conform", "--adapter", adapters[name]],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            verdict = done.stdout.strip().splitlines()[-1]
+            print(f"  {name:<46}{time.perf_counter() - start:>6.1f}s   {verdict}")
 
 
 if __name__ == "__main__":
