@@ -5,13 +5,12 @@ Run on demand (never a pass/fail test):
     .venv/bin/python benchmarks/pipe_throughput.py [--ops N] [--rounds R]
 
 Every adapter gets the same request lines (a `new`, then a long generated run
-of operations), one at a time, through `tidegate.proofs.adapter.Adapter` —
-exactly how `tidegate conform` talks to a port: write one line, wait for one
-line. The limit is a trivial echo adapter: `cat` (no work at all; it echoes
-each request back, the pipe's bare round trip) and a three-line Python loop
-that answers `{"ok":null}` (the floor for any Python adapter). Adapters are
-measured round-robin, `--rounds` times, and the best round of each is kept,
-so machine noise does not favour one.
+of operations), one at a time, through `tidegate.proofs.adapter.Adapter`:
+write one line, wait for its answer line (the pipe's round trip). The limit
+is a trivial echo adapter: `cat` (no work at all; it echoes each request
+back) and a three-line Python loop that answers `{"ok":null}` (the floor for
+any Python adapter). Adapters are measured round-robin, `--rounds` times, and
+the best round of each is kept, so machine noise does not favour one.
 
 The `conform checking ...` rows are the same adapters driven as `tidegate
 conform` drives them (requests go out 256 at a time while the model computes
