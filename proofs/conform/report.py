@@ -41,6 +41,10 @@ def step_table(mismatch: Mismatch, limit: int = 41) -> list[str]:
     return lines
 
 
+def _where(mismatch: Mismatch) -> str:
+    return "new" if mismatch.step < 0 else f"step {mismatch.step}"
+
+
 def print_outcome(console: Console, outcome: Outcome) -> None:
     """Print what the run covered and, if it diverged, the minimal trace."""
     for phase in outcome.phases:
@@ -64,7 +68,7 @@ def print_outcome(console: Console, outcome: Outcome) -> None:
     if outcome.minimal is not None and outcome.found is not None:
         found, minimal = outcome.found, outcome.minimal
         console.print(
-            f"divergence in {outcome.source} at step {found.step}; minimal trace "
+            f"divergence in {outcome.source} at {_where(found)}; minimal trace "
             f"({minimal.case.describe()}, {outcome.shrink_runs} shrinking runs, "
             + (
                 "confirmed on a fresh adapter process):"
