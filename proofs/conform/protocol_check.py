@@ -5,7 +5,9 @@ protocol's wording leaves room, or where the seed oracle is known to answer
 otherwise (`Unsupported` for a JSON value that is not an object, or for a
 missing or non-string `op`), the other answer is tolerated and reported as a
 note, not a failure. Around the probes the subject's state is checked: a bad
-request, even a bad `new`, must leave the subject exactly as it was.
+request, even a bad `new`, must leave the subject exactly as it was. An empty
+line is never sent: the seed oracle gives it no answer at all, so a checker
+waiting for one would only time out.
 """
 
 from __future__ import annotations
