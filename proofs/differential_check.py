@@ -80,6 +80,7 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
                         f"{time.perf_counter() - tally.first_failure:.1f}s"
                     )
                 result.verdict = Verdict.FAIL
+                tick(min(tally.programs, total))
                 break
             except HypothesisException as exc:
                 # e.g. Flaky: the implementation answered differently on a rerun.
