@@ -196,7 +196,7 @@ def test_cli_human_output_shows_counterexample_traces(capsys: pytest.CaptureFixt
     [
         (["--capacity", "0"], "--capacity must be >= 1, got 0"),
         (["--cap", "x"], "--cap must be an integer >= 0, got 'x'"),
-        (["--queue-items", "1001"], "queue_items must be <= 1000"),
+        (["--queue-items", "1001"], "--queue-items must be <= 1000"),
         (["--max-seconds", "0"], "--max-seconds must be a number > 0"),
     ],
 )

@@ -13,11 +13,11 @@ from rich.table import Table
 from tidegate.proofs.console import make_console, progress
 from tidegate.proofs.exitcodes import ExitCode
 from tidegate.proofs.explore import DEFAULT_BOUNDS, Bounds, BoundsError, Exploration, explore
-from tidegate.proofs.properties import Kind
+from tidegate.proofs.properties import OTHER_BASE, Kind
 from tidegate.proofs.traces import Trace
 
 
-def _count(flag: str, minimum: int) -> Callable[[str], int]:
+def _count(flag: str, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -27,6 +27,11 @@ def _count(flag: str, minimum: int) -> Callable[[str], int]:
             ) from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{flag} must be >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"{flag} must be <= {maximum} (queue items stay below the other producer's "
+                f"{OTHER_BASE}, ...), got {value}"
+            )
         return value
 
     return parse
@@ -69,7 +74,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--queue-items",
-        type=_count("--queue-items", 0),
+        type=_count("--queue-items", 0, OTHER_BASE - 1),
         default=d.queue_items,
         metavar="NQ",
         help=f"items the queue submits, 1..NQ in order, 0 <= NQ <= 1000 (default {d.queue_items})",
