@@ -197,9 +197,9 @@ def explore(
 
 class _Search:
     """One breadth-first search. Subjects are interned to small ints so that a state
-    key is a tuple of ints, and the item-less actions (whose result depends on the
-    subject alone) are computed and checked once per subject, however many
-    (queued, others) counters it appears with."""
+    key is a tuple of ints; an action's result depends only on the subject and the
+    action (its item included), so each (subject, action) pair is computed and
+    checked once, however many (queued, others) counters the subject appears with."""
 
     def __init__(self, bounds: Bounds, catalogue: tuple[Property, ...]) -> None:
         self.bounds = bounds
