@@ -6,6 +6,7 @@ import argparse
 import re
 from collections.abc import Callable
 
+from tidegate.proofs.conform.generate import ANCHORS
 from tidegate.proofs.conform.report import print_outcome
 from tidegate.proofs.conform.session import Settings, conform, planned_cases
 from tidegate.proofs.console import make_console, progress
@@ -58,7 +59,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--max-examples",
         type=at_least(int, 0),
         default=Settings.max_examples,
-        help=f"random runs after the coverage cases (default {Settings.max_examples})",
+        help=f"random runs after the coverage cases (default {Settings.max_examples}); the "
+        f"first {len(ANCHORS)} are the coverage goal's wide anchor runs, so fewer exits 3",
     )
     p.add_argument(
         "--max-steps",
