@@ -4,6 +4,7 @@
     nice -n 10 .venv/bin/python scripts/mutation.py            # whole run, then the report
     .venv/bin/python scripts/mutation.py --report              # report the last run again
     .venv/bin/python scripts/mutation.py --show NAME           # the diff of one mutant
+    nice -n 10 .venv/bin/python scripts/mutation.py --scope all  # the protocol loops too
 
 mutmut derives a module's name from its path, and this repository maps
 directories onto package names (model/ is tidegate.model), so the run happens
@@ -40,12 +41,39 @@ PACKAGES = {**MUTATED, "proofs": "tidegate/proofs"}
 # and the interleaving explorer, which steps the impl's coroutines one await at a time,
 # fails on unmutated code once mutmut has wrapped every async def in a trampoline.
 DESELECT = ["tests/test_model_purity.py", "tests/test_crosshair.py", "tests/test_interleave.py"]
+# Tests that drive adapters in child processes, which import the unmutated package: they
+# take most of the suite's time and can kill a mutant only by accident.
+DESELECT += [
+    "tests/test_conform.py",
+    "tests/test_conform_adapters.py",
+    "tests/test_conform_bugs.py",
+    "tests/test_pytest_plugin.py",
+    "tests/test_serve.py",
+    "tests/test_traces_generate.py",
+]
+
+CORE = [
+    "tidegate/model/answers.py",
+    "tidegate/model/channel.py",
+    "tidegate/model/errors.py",
+    "tidegate/model/ops.py",
+    "tidegate/model/queue.py",
+    "tidegate/model/subject.py",
+    "tidegate/impl/channel.py",
+    "tidegate/impl/errors.py",
+    "tidegate/impl/notify.py",
+    "tidegate/impl/queue.py",
+]
+"""The queue, the channel and Notify, in the model and the implementation: what
+`tidegate verify` checks. `--scope all` adds the protocol loops (impl/reader.py, ...),
+whose tests (the interleaving explorer) cannot run on mutmut's trampolines."""
 
 MUTMUT_CONFIG = """
 [tool.mutmut]
 source_paths = ["tidegate/model", "tidegate/impl"]
 pytest_add_cli_args = ["-q", "-p", "no:randomly", "-m", "not slow", "--timeout=120"{deselect}]
 also_copy = [{also_copy}]
+only_mutate = [{only_mutate}]
 use_git_change_detection = false
 """
 
@@ -54,7 +82,7 @@ STATUS.update({36: "timeout", 24: "timeout", -24: "timeout", 37: "type check", N
 DETECTED = ("killed", "timeout", "type check")
 
 
-def stage(rev: str) -> None:
+def stage(rev: str, only_mutate: list[str]) -> None:
     """Lay out build/mutation afresh (its old mutants/ included) from commit `rev`, so the
     figures belong to a commit, not to whatever is half-written in the working tree.
 
@@ -74,7 +102,8 @@ def stage(rev: str) -> None:
     rest = sorted(p.name for p in STAGE.iterdir() if p.name not in ("tidegate", "tests"))
     also_copy = ", ".join(f'"{name}"' for name in ["tidegate/proofs", *rest])
     deselect = "".join(f', "--deselect", "{path}"' for path in DESELECT)
-    config = MUTMUT_CONFIG.format(deselect=deselect, also_copy=also_copy)
+    only = ", ".join(f'"{pattern}"' for pattern in only_mutate)
+    config = MUTMUT_CONFIG.format(deselect=deselect, also_copy=also_copy, only_mutate=only)
     with (STAGE / "pyproject.toml").open("a") as pyproject:
         pyproject.write(config)
 
@@ -121,11 +150,17 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (2)")
     parser.add_argument("--goal", type=float, default=95.0, help="kill rate to reach, in %%")
     parser.add_argument("--rev", default="HEAD", help="the commit to mutate (HEAD)")
+    parser.add_argument(
+        "--scope",
+        choices=["core", "all"],
+        default="core",
+        help="core: the queue, channel and Notify (default); all: every module of both",
+    )
     args = parser.parse_args()
     if args.show:
         return mutmut("show", args.show)
     if not args.report:
-        stage(args.rev)
+        stage(args.rev, CORE if args.scope == "core" else ["*"])
         code = mutmut("run", "--max-children", str(args.jobs))
         if code != 0:
             print(f"mutmut run exited with {code}", file=sys.stderr)
