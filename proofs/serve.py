@@ -50,7 +50,7 @@ class Session:
         """The answer line (with its newline) to one request line."""
         try:
             request = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             return BAD_REQUEST
         if not isinstance(request, dict) or not isinstance(request.get("op"), str):
             return BAD_REQUEST

@@ -28,6 +28,8 @@ def test_serve_answers_every_malformed_request_as_protocol_says(subject: str) ->
     [
         (b"", b'{"err":"BadRequest"}\n'),
         (b"[1]\n", b'{"err":"BadRequest"}\n'),
+        (b"[" * 100_000, b'{"err":"BadRequest"}\n'),
+        (b"\xff\xfe{}", b'{"err":"BadRequest"}\n'),
         (b'{"op":"new","capacity":1,"cap":0}', b'{"ok":null}\n'),
         (b'{"op":"new","capacity":false,"cap":0}', b'{"err":"BadRequest"}\n'),
         (b'{"op":"try_send","item":9223372036854775807}', b'{"ok":null}\n'),
