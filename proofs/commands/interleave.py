@@ -11,7 +11,7 @@ from rich.console import Console
 from tidegate.impl.variants import Variant
 from tidegate.proofs.console import make_console, progress
 from tidegate.proofs.exitcodes import ExitCode
-from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, with_variant
+from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, REMOVED_BY, with_variant
 from tidegate.proofs.interleave.explore import (
     Exploration,
     explore_all,
@@ -94,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         f"\n{summary.executions:,} schedules over {len(explorations)} scenario runs in "
         f"{time.monotonic() - start:.1f}s"
     )
+    for variant in variants:
+        console.print(_variant_line(variant, explorations), markup=False)
     if summary.findings:
         console.print("\nFindings (each with its shortest schedule found):")
         for line in summary.findings:
@@ -113,6 +115,20 @@ def run(args: argparse.Namespace) -> int:
     }
     console.print(f"\n{words[code]} (exit {int(code)})")
     return int(code)
+
+
+def _variant_line(variant: Variant, explorations: list[Exploration]) -> str:
+    """Per variant: how many schedules, whether every property held, what it showed."""
+    mine = [ex for ex in explorations if ex.scenario.variant is variant]
+    broken = sorted({p.value for ex in mine for p in ex.violations})
+    shown = {f for ex in mine for f in ex.findings}
+    removed = [f.value for f in REMOVED_BY[variant] if f not in shown]
+    held = "every property held" if not broken else f"BROKEN: {', '.join(broken)}"
+    line = (
+        f"  {variant.value}: {sum(ex.executions for ex in mine):,} schedules, {held}; "
+        f"shows: {', '.join(sorted(f.value for f in shown)) or 'nothing'}"
+    )
+    return line + (f"; claims to remove, and never shows: {', '.join(removed)}" if removed else "")
 
 
 def _explore(console: Console, scenario: Scenario, args: argparse.Namespace) -> Exploration:
