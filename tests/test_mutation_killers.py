@@ -16,6 +16,7 @@ from tidegate import impl, model
 from tidegate.impl import (
     BackpressureQueue,
     ChannelClosed,
+    ChannelFull,
     Closed,
     HandleDroppedError,
     Notify,
@@ -83,6 +84,11 @@ def test_operations_read_as_their_wire_names() -> None:
     assert str(Op(OpName.TRY_RECV)) == "try_recv"
 
 
+def test_an_item_out_of_range_is_refused_naming_the_item() -> None:
+    with pytest.raises(model.ModelValueError, match=r"^item must be <= 9223372036854775807, got"):
+        model.enqueue_or_send(model.new(1, 1), 2**63)
+
+
 # --- the queue: every error hands back the item it failed to deliver ----------------
 
 
@@ -143,12 +149,26 @@ def test_dropped_handles_say_which_handle_was_dropped() -> None:
     ):
         tx.capacity()
     rx.drop()
+    with pytest.raises(HandleDroppedError, match=r"^this Receiver was dropped$"):
+        rx.try_recv()
 
     async def main() -> None:
         with pytest.raises(HandleDroppedError, match=r"^this Receiver was dropped$"):
             await rx.recv()
 
     run(main)
+
+
+def test_channel_errors_carry_the_item_as_their_argument() -> None:
+    tx, rx = pair(1)
+    tx.try_send(1)
+    with pytest.raises(ChannelFull) as full:
+        tx.try_send(2)
+    assert (full.value.item, full.value.args, str(full.value)) == (2, (2,), "2")
+    rx.close()
+    with pytest.raises(ChannelClosed) as closed:
+        tx.try_send(3)
+    assert closed.value.args == (3,)
 
 
 def test_send_on_a_closed_channel_hands_the_item_back() -> None:
