@@ -53,7 +53,7 @@ class Outcome(enum.Enum):
     CONFIRMED = "confirmed over all paths"
     EXPLORED = "explored to budget, no counterexample"
     UNMET = "precondition never met"
-    COUNTEREXAMPLE = "counterexample"
+    COUNTEREXAMPLE = "broken (counterexample shown)"
 
 
 _OUTCOMES = {
