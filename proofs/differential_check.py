@@ -37,8 +37,8 @@ class Plan:
 
 
 PLANS = {
-    Profile.QUICK: Plan(rounds=1, programs=100, steps=50, budget=20.0),
-    Profile.DEFAULT: Plan(rounds=4, programs=75, steps=100, budget=90.0),
+    Profile.QUICK: Plan(rounds=1, programs=150, steps=50, budget=20.0),
+    Profile.DEFAULT: Plan(rounds=5, programs=80, steps=100, budget=90.0),
     Profile.THOROUGH: Plan(rounds=20, programs=150, steps=300, budget=1800.0),
 }
 
