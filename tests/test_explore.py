@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 
-from tidegate.model import Op, OpName
+from tidegate.model import CLOSED, Ok, Op, OpName, Subject, Transition
+from tidegate.model import try_drain_one as model_try_drain_one
 from tidegate.proofs.cli import main
 from tidegate.proofs.explore import Bounds, BoundsError, explore
 from tidegate.proofs.properties import CATALOGUE, FINDINGS, INVARIANTS, Kind, Moment, Property
@@ -228,3 +230,62 @@ def test_cli_budget_exit_3(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 3
     assert "INCOMPLETE" in capsys.readouterr().out
+
+
+def _drain_newest(s: Subject) -> Transition:
+    """try_drain_one with the drain order flipped: the backlog's back goes first."""
+    if not s.queue.backlog:
+        return Transition(s, Ok(False))
+    flipped = replace(s, queue=replace(s.queue, backlog=s.queue.backlog[::-1]))
+    t = model_try_drain_one(flipped)
+    if t.answer == Ok(False):
+        return Transition(s, t.answer)
+    rest = t.state.queue.backlog[::-1]
+    return Transition(
+        replace(t.state, queue=replace(t.state.queue, backlog=rest)), t.answer, t.discarded
+    )
+
+
+def _drain_forgets(s: Subject) -> Transition:
+    """try_drain_one that loses the front item on a closed channel without reporting it."""
+    t = model_try_drain_one(s)
+    return Transition(t.state, t.answer) if t.answer == CLOSED else t
+
+
+@pytest.mark.parametrize(
+    ("broken", "fails", "steps"),
+    [(_drain_newest, "order", 5), (_drain_forgets, "no_silent_loss", 4)],
+)
+def test_a_broken_model_transition_fails_its_invariant(
+    monkeypatch: pytest.MonkeyPatch,
+    broken: Callable[[Subject], Transition],
+    fails: str,
+    steps: int,
+) -> None:
+    monkeypatch.setattr("tidegate.model.try_drain_one", broken)
+    r = explore(Bounds(1, 2, 4, 1))
+    failed = {
+        o.prop.name: o.counterexample
+        for o in r.outcomes
+        if o.prop.kind is Kind.INVARIANT and not o.holds
+    }
+    assert set(failed) == {fails}
+    trace = failed[fails]
+    assert trace is not None and len(trace.steps) == steps
+    assert main_exit_for(Bounds(1, 2, 4, 1)) == 1
+
+
+def main_exit_for(bounds: Bounds) -> int:
+    return main(
+        [
+            "explore",
+            "--capacity",
+            str(bounds.capacity),
+            "--cap",
+            str(bounds.cap),
+            "--queue-items",
+            str(bounds.queue_items),
+            "--other-items",
+            str(bounds.other_items),
+        ]
+    )
