@@ -277,15 +277,20 @@ def _pump(
 def _finish(
     proc: subprocess.Popen[str], errors: IO[str], counterexamples: int, report: CrosshairReport
 ) -> None:
-    """Wait for (or, once cut off, kill) a worker. CrossHair exits 0 when it found no
-    counterexample and 1 when it found one; an exit 1 without a counterexample (an
-    import error, a crash) and any other exit make the report incomplete."""
-    killed = proc.poll() is None
-    if killed:
+    """Wait for a worker (kill it at once if the run was cut off). CrossHair exits 0 when
+    it found no counterexample and 1 when it found one; an exit 1 without a counterexample
+    (an import error, a crash) and any other exit make the report incomplete."""
+    cut_off = not report.complete
+    try:
+        # Its output ended, but the process may still be exiting: wait, unless cut off.
+        proc.wait(timeout=0 if cut_off else 30)
+    except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    if killed or proc.returncode == 0 or (proc.returncode == 1 and counterexamples):
+        proc.wait()
+        if cut_off:
+            return
+    if proc.returncode == 0 or (proc.returncode == 1 and counterexamples):
         return
     errors.seek(0)
     tail = " | ".join(errors.read().strip().splitlines()[-2:]) or "(nothing on stderr)"

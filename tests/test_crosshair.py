@@ -23,7 +23,7 @@ from tidegate.proofs.crosshair_run import (
     share_out,
 )
 
-SMALL = Budget(per_condition=0.3, overall=60.0)
+SMALL = Budget(per_condition=0.5, overall=60.0)
 
 WRONG_TRANSITIONS = {
     # try_drain_one pops the front and, on a full channel, forgets to put it back.
