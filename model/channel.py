@@ -19,7 +19,7 @@ Rules (each function below states its own in full):
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tidegate.model.answers import CLOSED, DISCONNECTED, EMPTY, FULL, OK, Answer, Ok
 
@@ -81,7 +81,7 @@ def channel_try_send(ch: ChannelState, item: int) -> tuple[ChannelState, Answer]
         return ch, CLOSED
     if ch.free_slots == 0:
         return ch, FULL
-    return replace(ch, buffer=ch.buffer + (item,)), OK
+    return ChannelState(ch.capacity, ch.buffer + (item,), ch.receiver), OK
 
 
 def channel_try_recv(ch: ChannelState) -> tuple[ChannelState, Answer]:
@@ -105,7 +105,7 @@ def channel_try_recv(ch: ChannelState) -> tuple[ChannelState, Answer]:
         return ch, DISCONNECTED
     if not ch.buffer:
         return ch, EMPTY
-    return replace(ch, buffer=ch.buffer[1:]), Ok(ch.buffer[0])
+    return ChannelState(ch.capacity, ch.buffer[1:], ch.receiver), Ok(ch.buffer[0])
 
 
 def channel_close(ch: ChannelState) -> ChannelState:
@@ -118,7 +118,7 @@ def channel_close(ch: ChannelState) -> ChannelState:
     post: __return__.receiver == (ReceiverState.CLOSED if ch.receiver == ReceiverState.OPEN else ch.receiver)
     """
     if ch.receiver is ReceiverState.OPEN:
-        return replace(ch, receiver=ReceiverState.CLOSED)
+        return ChannelState(ch.capacity, ch.buffer, ReceiverState.CLOSED)
     return ch
 
 
@@ -132,4 +132,4 @@ def channel_drop_receiver(ch: ChannelState) -> tuple[ChannelState, tuple[int, ..
     post: __return__[0].free_slots == ch.capacity
     post: __return__[1] == ch.buffer
     """
-    return replace(ch, buffer=(), receiver=ReceiverState.DROPPED), ch.buffer
+    return ChannelState(ch.capacity, (), ReceiverState.DROPPED), ch.buffer

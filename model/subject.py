@@ -25,7 +25,7 @@ The queue's rules, the surprising ones first:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 # DISCONNECTED, EMPTY and ReceiverState are named only by the contracts, which CrossHair
@@ -116,14 +116,14 @@ def enqueue_or_send(s: Subject, item: int) -> Transition:
     if q.has_pending:
         if q.at_cap:
             return Transition(s, QUEUE_FULL)
-        return Transition(replace(s, queue=replace(q, backlog=q.backlog + (item,))), OK)
+        return Transition(Subject(s.channel, QueueState(q.cap, q.backlog + (item,))), OK)
     channel, answer = channel_try_send(s.channel, item)
     if answer == OK:
-        return Transition(replace(s, channel=channel), OK)
+        return Transition(Subject(channel, q), OK)
     if answer == FULL:
         if q.at_cap:
             return Transition(s, QUEUE_FULL)
-        return Transition(replace(s, queue=replace(q, backlog=(item,))), OK)
+        return Transition(Subject(s.channel, QueueState(q.cap, (item,))), OK)
     return Transition(s, CLOSED)
 
 
@@ -152,10 +152,10 @@ def try_drain_one(s: Subject) -> Transition:
     front, rest = q.backlog[0], q.backlog[1:]
     channel, answer = channel_try_send(s.channel, front)
     if answer == OK:
-        return Transition(Subject(channel, replace(q, backlog=rest)), Ok(True))
+        return Transition(Subject(channel, QueueState(q.cap, rest)), Ok(True))
     if answer == FULL:
         return Transition(s, Ok(False))
-    return Transition(replace(s, queue=replace(q, backlog=rest)), CLOSED, (front,))
+    return Transition(Subject(s.channel, QueueState(q.cap, rest)), CLOSED, (front,))
 
 
 def try_send(s: Subject, item: int) -> Transition:
@@ -176,7 +176,7 @@ def try_send(s: Subject, item: int) -> Transition:
     """
     item = require_item(item)
     channel, answer = channel_try_send(s.channel, item)
-    return Transition(replace(s, channel=channel), answer)
+    return Transition(Subject(channel, s.queue), answer)
 
 
 def try_recv(s: Subject) -> Transition:
@@ -190,7 +190,7 @@ def try_recv(s: Subject) -> Transition:
     post: __return__.discarded == ()
     """
     channel, answer = channel_try_recv(s.channel)
-    return Transition(replace(s, channel=channel), answer)
+    return Transition(Subject(channel, s.queue), answer)
 
 
 def close(s: Subject) -> Transition:
@@ -201,7 +201,7 @@ def close(s: Subject) -> Transition:
     post: (__return__.state.queue, __return__.state.channel.buffer) == (s.queue, s.channel.buffer)
     post: __return__.state.channel.free_slots == s.channel.free_slots
     """
-    return Transition(replace(s, channel=channel_close(s.channel)), OK)
+    return Transition(Subject(channel_close(s.channel), s.queue), OK)
 
 
 def drop_receiver(s: Subject) -> Transition:
@@ -211,7 +211,7 @@ def drop_receiver(s: Subject) -> Transition:
     post: __return__.state == Subject(ChannelState(s.channel.capacity, (), ReceiverState.DROPPED), s.queue)
     """
     channel, lost = channel_drop_receiver(s.channel)
-    return Transition(replace(s, channel=channel), OK, lost)
+    return Transition(Subject(channel, s.queue), OK, lost)
 
 
 def has_pending(s: Subject) -> Transition:

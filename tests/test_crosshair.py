@@ -30,7 +30,7 @@ WRONG_TRANSITIONS = {
     "drain_loses_item_on_full": (
         "    if answer == FULL:\n        return Transition(s, Ok(False))",
         "    if answer == FULL:\n"
-        "        return Transition(replace(s, queue=replace(q, backlog=rest)), Ok(False))",
+        "        return Transition(Subject(s.channel, QueueState(q.cap, rest)), Ok(False))",
         "try_drain_one",
     ),
     # enqueue_or_send overtakes its own backlog whenever the channel has a free slot.
