@@ -14,16 +14,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import time
 from collections.abc import Callable
 from typing import Any, cast
 
 from tidegate import impl
-from tidegate.proofs.checks import CheckContext, CheckResult, Verdict
-from tidegate.proofs.console import progress
-from tidegate.proofs.replay import replay_all
+from tidegate.proofs.checks import CheckContext, CheckResult
+from tidegate.proofs.recordings_check import check_recordings_with
 from tidegate.proofs.subjects import ImplRunner
-from tidegate.proofs.traces import recorded_traces
 
 QueueFactory = Callable[[int], Any]
 """Makes a queue from its cap: a class such as `tidegate.impl.BackpressureQueue`."""
@@ -101,21 +98,4 @@ class QueueRunner(ImplRunner):
 
 def check_recordings_on(factory: QueueFactory, ctx: CheckContext) -> CheckResult:
     """The recordings check (every tokio recording replayed) against a queue class."""
-    start = time.perf_counter()
-    traces = recorded_traces()
-    name = describe(factory)
-    with progress(ctx.console, f"recordings on {name}", len(traces)) as tick:
-        report = replay_all(traces, QueueRunner(factory), tick)
-    result = CheckResult(
-        name=f"recordings ({name})",
-        verdict=Verdict.PASS if report.ok else Verdict.FAIL,
-        cases=report.traces,
-        unit="traces",
-        seconds=time.perf_counter() - start,
-    )
-    shown = report.divergences[:5]
-    result.details.extend(d.describe() for d in shown)
-    result.details.extend(d.trace.to_json() for d in shown[:1])
-    if len(report.divergences) > len(shown):
-        result.details.append(f"... and {len(report.divergences) - len(shown)} more")
-    return result
+    return check_recordings_with(QueueRunner(factory), describe(factory), ctx)

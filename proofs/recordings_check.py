@@ -7,18 +7,24 @@ import time
 from tidegate.proofs.checks import CheckContext, CheckResult, Verdict
 from tidegate.proofs.console import progress
 from tidegate.proofs.replay import replay_all
-from tidegate.proofs.subjects import make_runner
+from tidegate.proofs.subjects import Runner, make_runner
 from tidegate.proofs.traces import recorded_traces
 
 
 def check_recordings(subject: str, ctx: CheckContext) -> CheckResult:
-    """PASS when every recorded answer is reproduced by `subject`; FAIL lists divergences."""
+    """PASS when every recorded answer is reproduced by `subject` ("model" or "impl")."""
+    return check_recordings_with(make_runner(subject), subject, ctx)
+
+
+def check_recordings_with(runner: Runner, name: str, ctx: CheckContext) -> CheckResult:
+    """PASS when `runner` reproduces every recorded answer; FAIL lists the first
+    divergences and the first diverging trace as a line that replays anywhere."""
     start = time.perf_counter()
     traces = recorded_traces()
-    with progress(ctx.console, f"recordings on {subject}", len(traces)) as tick:
-        report = replay_all(traces, make_runner(subject), tick)
+    with progress(ctx.console, f"recordings on {name}", len(traces)) as tick:
+        report = replay_all(traces, runner, tick)
     result = CheckResult(
-        name=f"recordings ({subject})",
+        name=f"recordings ({name})",
         verdict=Verdict.PASS if report.ok else Verdict.FAIL,
         cases=report.traces,
         unit="traces",
