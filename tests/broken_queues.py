@@ -9,6 +9,8 @@ import contextlib
 
 from tidegate.impl import BackpressureQueue, ChannelFull, Closed, QueueFull, Sender
 
+from .differential_queues import DrainsNewestFirst, ForgetsOnClosedDrain
+
 
 class SpillsAlways(BackpressureQueue[int]):
     """Puts every item in the backlog, even when the channel has room."""
@@ -60,21 +62,6 @@ class CapZeroUnbounded(BackpressureQueue[int]):
         super().enqueue_or_send(tx, item)
 
 
-class DrainsNewestFirst(BackpressureQueue[int]):
-    """Drains from the back of the backlog."""
-
-    def try_drain_one(self, tx: Sender[int]) -> bool:
-        if not self._backlog:
-            return False
-        item = self._backlog.pop()
-        try:
-            tx.try_send(item)
-        except ChannelFull:
-            self._backlog.append(item)
-            return False
-        return True
-
-
 class DrainLosesOnFull(BackpressureQueue[int]):
     """Forgets to put the item back when the channel is still full."""
 
@@ -95,16 +82,6 @@ class DrainClaimsProgress(BackpressureQueue[int]):
         return super().try_drain_one(tx) or not self._backlog
 
 
-class DrainSwallowsClosed(BackpressureQueue[int]):
-    """Answers False instead of Closed when the channel closed."""
-
-    def try_drain_one(self, tx: Sender[int]) -> bool:
-        try:
-            return super().try_drain_one(tx)
-        except Closed:
-            return False
-
-
 class PendingOnlyPastOne(BackpressureQueue[int]):
     """Reports pending only with two or more items queued."""
 
@@ -122,6 +99,6 @@ BREAKS = {
     "drain_when_channel_still_full_returns_false": DrainLosesOnFull,
     "cap_zero_immediately_overflows_on_full_channel": CapZeroUnbounded,
     "drain_on_empty_backlog_is_noop": DrainClaimsProgress,
-    "drain_propagates_closed_channel": DrainSwallowsClosed,
+    "drain_propagates_closed_channel": ForgetsOnClosedDrain,
     "has_pending_tracks_backlog_state": PendingOnlyPastOne,
 }
