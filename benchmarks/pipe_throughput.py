@@ -5,7 +5,7 @@ Run on demand (never a pass/fail test):
     .venv/bin/python benchmarks/pipe_throughput.py [--ops N] [--rounds R]
 
 Every adapter gets the same request lines (a `new`, then a long generated run
-of operations), one at a time, through `tidegate.proofs.adapter.Adapter`:
+of operations), one at a time, through `tidegate.proofs.protocol.adapter.Adapter`:
 write one line, wait for its answer line (the pipe's round trip). The limit
 is a trivial echo adapter: `cat` (no work at all; it echoes each request
 back) and a three-line Python loop that answers `{"ok":null}` (the floor for
@@ -31,11 +31,11 @@ import sys
 import time
 from pathlib import Path
 
-from tidegate.proofs.adapter import Adapter
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.generate import random_case
 from tidegate.proofs.conform.runner import WINDOW, run_case
-from tidegate.proofs.wire import dumps, op_to_wire
+from tidegate.proofs.protocol.adapter import Adapter
+from tidegate.proofs.protocol.wire import dumps, op_to_wire
 
 ORACLE = Path(__file__).resolve().parent.parent.parent / "shared" / "oracle" / "seed-oracle"
 PY_ECHO = (

@@ -1,4 +1,4 @@
-"""The `tidegate` command line. Each subcommand lives in `tidegate.proofs.commands`."""
+"""The `tidegate` command line, built from each capability's `cli.register`."""
 
 from __future__ import annotations
 
@@ -6,20 +6,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tidegate.proofs.commands import (
-    conform,
-    explore,
-    interleave,
-    replay,
-    serve,
-    simulate,
-    traces,
-    verify,
-)
-from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs import verify
+from tidegate.proofs.conform import cli as conform
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.explore import cli as explore
+from tidegate.proofs.interleave import cli as interleave
+from tidegate.proofs.protocol import cli as protocol
+from tidegate.proofs.recordings import cli as recordings
+from tidegate.proofs.simulate import cli as simulate
 
-# Each module here provides register(subparsers); add new subcommands to this tuple.
-COMMANDS = (verify, replay, serve, conform, explore, traces, interleave, simulate)
+# Each module here provides register(subparsers); a new capability adds its cli here.
+COMMANDS = (verify, recordings, protocol, conform, explore, interleave, simulate)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.broken_queues import SendsPastBacklog
-from tidegate.proofs.crosshair_diff import run
-from tidegate.proofs.subjects import ImplRunner
+from tidegate.proofs.crosshair.diff import answers_of
+from tidegate.proofs.protocol.subjects import ImplRunner
 
 
 class _OvertakingRunner(ImplRunner):
@@ -17,4 +17,4 @@ class _OvertakingRunner(ImplRunner):
 
 def overtaking_answers(capacity: int, cap: int, program: list[int]) -> list[str]:
     """`program` on the implementation with `SendsPastBacklog` as its queue."""
-    return run(_OvertakingRunner(), capacity, cap, program)
+    return answers_of(_OvertakingRunner(), capacity, cap, program)

@@ -8,7 +8,7 @@ import pytest
 
 from tidegate import impl, model
 from tidegate.proofs.cli import main
-from tidegate.proofs.traces import TraceFileError, load_traces
+from tidegate.proofs.protocol.traces import TraceFileError, load_traces
 
 BAD_CAPACITIES: list[tuple[Any, type[Exception], str]] = [
     (0, ValueError, "capacity must be"),

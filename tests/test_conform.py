@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from tidegate.proofs.cli import main
-from tidegate.proofs.conform.coverage import SMALL_BOUNDS, Kind, kinds_of, reachable_kinds
+from tidegate.proofs.conform.coverage import SMALL_BOUNDS, CoverageKind, kinds_of, reachable_kinds
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
 from tidegate.proofs.conform.session import Settings, conform
-from tidegate.proofs.exitcodes import ExitCode
-from tidegate.proofs.replay import replay_trace
-from tidegate.proofs.subjects import make_runner
-from tidegate.proofs.traces import load_traces
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.protocol.subjects import make_runner
+from tidegate.proofs.protocol.traces import load_traces
+from tidegate.proofs.recordings.replay import replay_trace
 
 SERVE = f"{sys.executable} -m tidegate.proofs serve --subject"
 PORT = f"{sys.executable} {Path(__file__).parent / 'adapters' / 'port.py'}"
@@ -56,8 +56,7 @@ def test_seed_oracle_conforms(oracle_path: Path) -> None:
     outcome = conform(str(oracle_path), Settings(max_examples=len(ANCHORS), check_protocol=True))
     assert outcome.code is ExitCode.OK, outcome.error or outcome.found
     assert outcome.protocol is not None and outcome.protocol.failures == []
-    # The oracle's known quirk: non-objects and a missing/non-string op answer Unsupported.
-    assert len(outcome.protocol.notes) == 4
+    assert outcome.protocol.probes == 27
 
 
 def test_check_protocol_fails_a_port_that_takes_bools_for_ints() -> None:
@@ -74,10 +73,30 @@ def test_check_protocol_fails_a_port_that_takes_bools_for_ints() -> None:
     ]
 
 
+def test_check_protocol_requires_bad_request_for_non_objects_and_a_missing_op() -> None:
+    # What the seed oracle answered before PROTOCOL.md stated the order of request errors.
+    outcome = conform(
+        f"{PORT} --bug unsupported-non-objects",
+        replace(QUICK, recordings=False, max_examples=0, check_protocol=True),
+    )
+    assert outcome.code is ExitCode.FAILED and outcome.found is None
+    assert outcome.protocol is not None
+    assert [line.split("  ")[0] for line in outcome.protocol.failures] == [
+        "[1]",
+        '"try_recv"',
+        '{"item":1}',
+        '{"op":5}',
+    ]
+    assert all(
+        line.endswith("expected err BadRequest, got err Unsupported")
+        for line in outcome.protocol.failures
+    )
+
+
 def test_coverage_cases_cover_every_reachable_kind() -> None:
     targets = reachable_kinds()
     cases = list(coverage_cases(targets, random.Random(0)))
-    covered: set[Kind] = set().union(*(kinds_of(case) for case in cases))
+    covered: set[CoverageKind] = set().union(*(kinds_of(case) for case in cases))
     assert set(targets) <= covered
     assert len(targets) == 181
     assert {(c.capacity, c.cap) for c in targets.values()} <= set(SMALL_BOUNDS)

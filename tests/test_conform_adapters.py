@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tidegate.proofs.adapter import Adapter, AdapterError
 from tidegate.proofs.conform.session import Settings, conform
-from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.protocol.adapter import Adapter, AdapterError
 
 BAD = f"{sys.executable} {Path(__file__).parent / 'adapters' / 'bad.py'}"
 # Request 20 is the first trace's step 18: {"op":"try_recv"}.

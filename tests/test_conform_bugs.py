@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tidegate.proofs.adapter import Adapter
 from tidegate.proofs.conform.cases import Case, case_of, valid_ops
 from tidegate.proofs.conform.coverage import reachable_kinds
 from tidegate.proofs.conform.generate import coverage_cases
 from tidegate.proofs.conform.runner import run_case
 from tidegate.proofs.conform.session import Settings, conform
-from tidegate.proofs.exitcodes import ExitCode
-from tidegate.proofs.traces import recorded_traces
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.protocol.adapter import Adapter
+from tidegate.proofs.protocol.traces import recorded_traces
 
 PORT = f"{sys.executable} {Path(__file__).parent / 'adapters' / 'port.py'} --bug"
 SETTINGS = Settings(recordings=False, max_examples=40)

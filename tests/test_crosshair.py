@@ -13,11 +13,11 @@ import pytest
 from rich.console import Console
 
 import tidegate.model.subject
-from tidegate.proofs.checks import CheckContext, Profile, Verdict
-from tidegate.proofs.crosshair_check import MODEL_MODULES, crosshair_result
-from tidegate.proofs.crosshair_run import (
+from tidegate.proofs.core import CheckContext, Profile, Verdict
+from tidegate.proofs.crosshair.check import MODEL_MODULES, crosshair_result
+from tidegate.proofs.crosshair.run import (
     Budget,
-    Outcome,
+    CrosshairOutcome,
     contract_targets,
     parse_line,
     share_out,
@@ -108,12 +108,12 @@ def test_parse_line_reads_every_outcome() -> None:
     source = here.read_text().splitlines()
     line = next(i for i, text in enumerate(source, 1) if "post:" in text)
     error = parse_line(f"{here}:{line}: error: false when calling f(1) (which returns 2)\n")
-    assert error is not None and error.outcome is Outcome.COUNTEREXAMPLE
+    assert error is not None and error.outcome is CrosshairOutcome.COUNTEREXAMPLE
     assert error.text.startswith("post:") and "f(1)" in error.message
     for message, outcome in [
-        ("Confirmed over all paths.", Outcome.CONFIRMED),
-        ("Not confirmed.", Outcome.EXPLORED),
-        ("Unable to meet precondition.", Outcome.UNMET),
+        ("Confirmed over all paths.", CrosshairOutcome.CONFIRMED),
+        ("Not confirmed.", CrosshairOutcome.EXPLORED),
+        ("Unable to meet precondition.", CrosshairOutcome.UNMET),
     ]:
         parsed = parse_line(f"{here}:{line}: info: {message}")
         assert parsed is not None and parsed.outcome is outcome

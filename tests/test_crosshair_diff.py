@@ -12,9 +12,10 @@ import pytest
 
 from tests.conftest import REPO
 from tidegate.model import Op, OpName
-from tidegate.proofs.checks import Verdict
-from tidegate.proofs.crosshair_diff import MAX_STEPS, decode, impl_answers, model_answers
-from tidegate.proofs.crosshair_diff_check import IMPL, MODEL, diff_result, diffbehavior
+from tidegate.proofs.core import Verdict
+from tidegate.proofs.crosshair.check import IMPL, MODEL, diff_result
+from tidegate.proofs.crosshair.diff import MAX_STEPS, decode, impl_answers, model_answers
+from tidegate.proofs.crosshair.run import diffbehavior
 
 slow = pytest.mark.skipif(
     not (os.environ.get("TIDEGATE_SLOW") or os.environ.get("HYPOTHESIS_PROFILE") == "thorough"),

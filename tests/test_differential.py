@@ -9,7 +9,7 @@ import pytest
 from hypothesis import Phase, settings
 
 from tidegate.proofs.cli import main
-from tidegate.proofs.differential import (
+from tidegate.proofs.differential.machine import (
     Differential,
     DifferentialFailure,
     Tally,
@@ -17,10 +17,10 @@ from tidegate.proofs.differential import (
     run_differential,
     sized,
 )
-from tidegate.proofs.queue_class import QueueClassError, QueueRunner, load_queue_class
-from tidegate.proofs.replay import replay_trace
-from tidegate.proofs.subjects import ModelRunner
-from tidegate.proofs.traces import trace_from_obj
+from tidegate.proofs.protocol.queue_class import QueueClassError, QueueRunner, load_queue_class
+from tidegate.proofs.protocol.subjects import ModelRunner
+from tidegate.proofs.protocol.traces import trace_from_obj
+from tidegate.proofs.recordings.replay import replay_trace
 
 from .differential_queues import DrainsNewestFirst, ForgetsOnClosedDrain
 

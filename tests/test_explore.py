@@ -13,10 +13,17 @@ import pytest
 from tidegate.model import CLOSED, Ok, Op, OpName, Subject, Transition
 from tidegate.model import try_drain_one as model_try_drain_one
 from tidegate.proofs.cli import main
-from tidegate.proofs.explore import Bounds, BoundsError, explore
-from tidegate.proofs.properties import CATALOGUE, FINDINGS, INVARIANTS, Kind, Moment, Property
-from tidegate.proofs.replay import replay_trace
-from tidegate.proofs.subjects import ModelRunner
+from tidegate.proofs.explore.properties import (
+    CATALOGUE,
+    FINDINGS,
+    INVARIANTS,
+    Moment,
+    Property,
+    PropertyKind,
+)
+from tidegate.proofs.explore.search import Bounds, BoundsError, explore
+from tidegate.proofs.protocol.subjects import ModelRunner
+from tidegate.proofs.recordings.replay import replay_trace
 
 # The reference counts, held against an independent checker.
 REFERENCE = [((1, 1, 3, 2), 197), ((2, 2, 4, 3), 1123)]
@@ -88,7 +95,7 @@ def test_a_false_invariant_is_caught_with_a_shortest_counterexample() -> None:
     never_full = Property(
         "never_full",
         "the channel never fills",
-        Kind.INVARIANT,
+        PropertyKind.INVARIANT,
         on_state=lambda s: s.channel.free_slots > 0,
     )
     r = explore(Bounds(1, 1, 3, 2), catalogue=(*CATALOGUE, never_full))
@@ -123,7 +130,7 @@ def test_each_catalogue_predicate_rejects_a_broken_moment() -> None:
 
 
 def test_findings_are_documented_false_statements() -> None:
-    assert {p.kind for p in FINDINGS} == {Kind.FINDING}
+    assert {p.kind for p in FINDINGS} == {PropertyKind.FINDING}
     assert {p.name for p in FINDINGS} >= {
         "queue_full_means_no_room",
         "accepted_never_lost_to_closed_drain",
@@ -267,7 +274,7 @@ def test_a_broken_model_transition_fails_its_invariant(
     failed = {
         o.prop.name: o.counterexample
         for o in r.outcomes
-        if o.prop.kind is Kind.INVARIANT and not o.holds
+        if o.prop.kind is PropertyKind.INVARIANT and not o.holds
     }
     assert set(failed) == {fails}
     trace = failed[fails]

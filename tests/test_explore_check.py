@@ -6,9 +6,9 @@ import io
 
 from rich.console import Console
 
-from tidegate.proofs.checks import CheckContext, CheckResult, Profile, Verdict
-from tidegate.proofs.explore import Bounds
-from tidegate.proofs.explore_check import BOUNDS, exploration_checks
+from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.explore.check import BOUNDS, exploration_checks
+from tidegate.proofs.explore.search import Bounds
 
 
 def run_all(

@@ -2,7 +2,7 @@
 
 `plain_search` is a deliberately naive breadth-first search over the same canonical
 state space (whole model subjects as keys, no interning, no memo), written apart from
-`tidegate.proofs.explore`: the two must count alike. Every transition it finds at small
+`tidegate.proofs.explore.search`: the two must count alike. Every transition it finds at small
 bounds, as the shortest path to its state plus the action, is then replayed on the seed
 oracle (the seed's Rust code on real tokio): the model's answers must be the seed's.
 """
@@ -16,10 +16,10 @@ import pytest
 
 from tidegate import model
 from tidegate.model import Op, OpName, ReceiverState
-from tidegate.proofs.adapter import Adapter
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.runner import run_case
-from tidegate.proofs.explore import Bounds, explore
+from tidegate.proofs.explore.search import Bounds, explore
+from tidegate.proofs.protocol.adapter import Adapter
 
 State = tuple[model.Subject, int, int]
 

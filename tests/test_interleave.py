@@ -17,12 +17,12 @@ from tidegate.model import protocol
 from tidegate.proofs.cli import main
 from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS
 from tidegate.proofs.interleave.explore import (
-    Exploration,
+    InterleaveExploration,
     explore_all,
     explore_random,
     run_schedule,
 )
-from tidegate.proofs.interleave.properties import Finding, Property
+from tidegate.proofs.interleave.properties import Finding, InterleaveProperty
 from tidegate.proofs.interleave.schedule import (
     format_replay,
     format_schedule,
@@ -33,7 +33,7 @@ from tidegate.proofs.interleave.world import ConsumerLoop, Loops, ReaderLoop, Sc
 
 
 @functools.cache
-def explored(scenario: Scenario) -> Exploration:
+def explored(scenario: Scenario) -> InterleaveExploration:
     """Each scenario is explored once for the whole module (the real loops only)."""
     return explore_all(scenario)
 
@@ -80,16 +80,16 @@ def test_competing_producers_starve_the_backlog() -> None:
 @pytest.mark.parametrize(
     ("consumer", "reader", "broken"),
     [
-        (broken_loops.consumer_pings_before_receiving, None, Property.NO_LOST_WAKEUP),
-        (None, broken_loops.reader_drains_on_a_timer, Property.NO_LOST_WAKEUP),
-        (broken_loops.consumer_forgets_every_second_item, None, Property.NO_SILENT_LOSS),
-        (None, broken_loops.reader_sends_around_its_backlog, Property.ORDER),
-        (None, broken_loops.reader_awaits_the_channel, Property.NEVER_AWAITS_CHANNEL),
+        (broken_loops.consumer_pings_before_receiving, None, InterleaveProperty.NO_LOST_WAKEUP),
+        (None, broken_loops.reader_drains_on_a_timer, InterleaveProperty.NO_LOST_WAKEUP),
+        (broken_loops.consumer_forgets_every_second_item, None, InterleaveProperty.NO_SILENT_LOSS),
+        (None, broken_loops.reader_sends_around_its_backlog, InterleaveProperty.ORDER),
+        (None, broken_loops.reader_awaits_the_channel, InterleaveProperty.NEVER_AWAITS_CHANNEL),
     ],
     ids=["pings-first", "timer-drain", "forgets", "overtakes", "awaits-send"],
 )
 def test_broken_loops_are_caught_with_a_replayable_schedule(
-    consumer: ConsumerLoop | None, reader: ReaderLoop | None, broken: Property
+    consumer: ConsumerLoop | None, reader: ReaderLoop | None, broken: InterleaveProperty
 ) -> None:
     loops = Loops(name="broken")
     if consumer is not None:
@@ -121,8 +121,8 @@ def test_a_model_that_disagrees_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(protocol, "_notify_one", forgetful)
     ex = explore_all(TIGHT)
-    assert Property.MATCHES_MODEL in ex.violations
-    assert "permit" in ex.violations[Property.MATCHES_MODEL].event.detail
+    assert InterleaveProperty.MATCHES_MODEL in ex.violations
+    assert "permit" in ex.violations[InterleaveProperty.MATCHES_MODEL].event.detail
 
 
 @pytest.mark.parametrize("variant", [Variant.DRAIN_FIRST, Variant.DRAIN_FIRST_ALL])
@@ -188,23 +188,23 @@ def test_the_command_runs_as_a_program() -> None:
 def test_the_verify_check_passes_at_quick_and_fails_when_a_finding_goes_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tidegate.proofs import protocol_check
-    from tidegate.proofs.checks import CheckContext, Profile, Verdict
-    from tidegate.proofs.console import make_console
+    from tidegate.proofs.core import CheckContext, Profile, Verdict
     from tidegate.proofs.interleave import bounds
+    from tidegate.proofs.interleave import check as interleave_check
+    from tidegate.proofs.report import make_console
 
     ctx = CheckContext(Profile.QUICK, 0, make_console())
-    result = protocol_check.check_protocol(ctx)
+    result = interleave_check.check_interleave(ctx)
     assert result.verdict is Verdict.PASS and result.cases > 100 and result.findings
     # The seed is expected to coalesce pings, but quick bounds are too small to show it.
     monkeypatch.setitem(
-        protocol_check.EXPECTED, Profile.QUICK, (Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED)
+        interleave_check.EXPECTED, Profile.QUICK, (Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED)
     )
-    assert protocol_check.check_protocol(ctx).verdict is Verdict.FAIL
+    assert interleave_check.check_interleave(ctx).verdict is Verdict.FAIL
     monkeypatch.undo()
     # A variant that claims to remove a finding it still shows fails.
     monkeypatch.setitem(bounds.REMOVED_BY, Variant.SEED, (Finding.DISCONNECT_WITH_ROOM,))
-    failed = protocol_check.check_protocol(ctx)
+    failed = interleave_check.check_interleave(ctx)
     assert failed.verdict is Verdict.FAIL and "claims to remove" in failed.details[0]
 
 

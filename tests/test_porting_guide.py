@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tidegate.proofs.conform.rules import RULES, Rule, showing
-from tidegate.proofs.traces import recorded_traces
+from tidegate.proofs.protocol.traces import recorded_traces
 
 from .conftest import REPO
 

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from tidegate import model
 from tidegate.model import CLOSED, EMPTY, OK, Ok, Op, OpName, ReceiverState
-from tidegate.proofs.ledger import Ledger
-from tidegate.proofs.properties import CATALOGUE, OTHER_BASE, Moment
-from tidegate.proofs.subjects import ModelRunner
+from tidegate.proofs.differential.ledger import Ledger
+from tidegate.proofs.explore.properties import CATALOGUE, OTHER_BASE, Moment
+from tidegate.proofs.protocol.subjects import ModelRunner
 
 
 def enq(item: int) -> Op:

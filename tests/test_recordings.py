@@ -7,9 +7,9 @@ import json
 import pytest
 
 from tidegate.model import Ok, Op, OpName
-from tidegate.proofs.replay import replay_all, replay_trace
-from tidegate.proofs.subjects import make_runner
-from tidegate.proofs.traces import Step, Trace, recorded_traces
+from tidegate.proofs.protocol.subjects import make_runner
+from tidegate.proofs.protocol.traces import Step, Trace, recorded_traces
+from tidegate.proofs.recordings.replay import replay_all, replay_trace
 
 from .conftest import SHARED
 

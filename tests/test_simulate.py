@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tidegate.impl.variants import Variant
-from tidegate.proofs import sizing
 from tidegate.proofs.cli import main
-from tidegate.proofs.sizing import CLAIMS, measure, predicted_stall
+from tidegate.proofs.simulate import sizing
+from tidegate.proofs.simulate.sizing import CLAIMS, measure, predicted_stall
 
 
 @pytest.mark.parametrize("cap", [0, 1, 8, 32])
@@ -53,7 +53,7 @@ def test_the_claims_hold_and_the_figures_are_printed(
 
 def test_an_overstated_claim_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     overstated = sizing.Claim("dispatch", 8, 0.25, 10.0, "cap 8 at 250 ms: about 10 s")
-    monkeypatch.setattr("tidegate.proofs.commands.simulate.CLAIMS", (overstated, CLAIMS[1]))
+    monkeypatch.setattr("tidegate.proofs.simulate.cli.CLAIMS", (overstated, CLAIMS[1]))
     assert main(["simulate", "--no-plot"]) == 1
 
 

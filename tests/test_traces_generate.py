@@ -12,11 +12,11 @@ from tidegate.model import Err, Ok
 from tidegate.proofs.cli import main
 from tidegate.proofs.conform.session import Settings, conform
 from tidegate.proofs.conform.suite import generate_suite
-from tidegate.proofs.exitcodes import ExitCode
-from tidegate.proofs.itf import VARS, to_itf
-from tidegate.proofs.replay import replay_all
-from tidegate.proofs.subjects import make_runner
-from tidegate.proofs.traces import load_traces
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.protocol.itf import VARS, to_itf
+from tidegate.proofs.protocol.subjects import make_runner
+from tidegate.proofs.protocol.traces import load_traces
+from tidegate.proofs.recordings.replay import replay_all
 
 PORT = f"{sys.executable} {Path(__file__).parent / 'adapters' / 'port.py'} --bug"
 

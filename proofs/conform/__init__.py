@@ -5,8 +5,11 @@
 - `generate`: coverage-guided cases, then wide random runs;
 - `runner`: one case on an adapter, its first `Mismatch`;
 - `shrink`: a divergence down to a minimal case;
-- `protocol_check`: PROTOCOL.md's malformed requests;
+- `probes`: PROTOCOL.md's malformed requests (`--check-protocol`);
 - `session`: one whole run (`conform`), `report`: printing it;
 - `suite`: trace suites for `tidegate traces generate`;
-- `rules`: the model's rules in one sentence each, as PORTING.md cites them.
+- `rules`: the model's rules in one sentence each, as PORTING.md cites them;
+- `check`: `tidegate verify`'s conformance check (the implementation served as an adapter);
+- `cli`: `tidegate conform` and `tidegate traces generate`;
+- `pytest_plugin`: conformance as pytest items (`pytest --tidegate-adapter CMD`).
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from tidegate import model
 from tidegate.model import Answer, Op, OpName
-from tidegate.proofs.traces import Step, Trace
+from tidegate.proofs.protocol.traces import Step, Trace
 
 RECEIVER_OPS = frozenset({OpName.TRY_RECV, OpName.CLOSE, OpName.DROP_RECEIVER})
 """Operations a trace never issues once the receiver is dropped."""

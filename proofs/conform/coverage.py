@@ -29,11 +29,11 @@ SMALL_BOUNDS: tuple[tuple[int, int], ...] = tuple(
 Shape = tuple[str, str, str]
 Transition = tuple[int, int, int, int, str, str]
 K = TypeVar("K", bound=Hashable)
-Key = Callable[[model.Subject, Op, Answer], K]
+Classifier = Callable[[model.Subject, Op, Answer], K]
 
 
 @dataclass(frozen=True, order=True)
-class Kind:
+class CoverageKind:
     """One (abstract state, operation, answer class) combination."""
 
     buffer: str
@@ -75,9 +75,9 @@ def answer_class(answer: Answer) -> str:
     return "ok int"
 
 
-def kind_of(before: model.Subject, op: Op, answer: Answer) -> Kind:
+def kind_of(before: model.Subject, op: Op, answer: Answer) -> CoverageKind:
     """The kind of applying `op` to `before` with result `answer`."""
-    return Kind(*shape(before), op.name.value, answer_class(answer))
+    return CoverageKind(*shape(before), op.name.value, answer_class(answer))
 
 
 def allowed_ops(s: model.Subject, item: int) -> list[Op]:
@@ -90,7 +90,7 @@ def allowed_ops(s: model.Subject, item: int) -> list[Op]:
     ]
 
 
-def kinds_of(case: Case, key: Key[K] = kind_of) -> set[K]:  # type: ignore[assignment]
+def kinds_of(case: Case, key: Classifier[K] = kind_of) -> set[K]:  # type: ignore[assignment]
     """Every kind (or other `key`) `case` exercises."""
     state = model.new(case.capacity, case.cap)
     kinds = set()
@@ -101,7 +101,7 @@ def kinds_of(case: Case, key: Key[K] = kind_of) -> set[K]:  # type: ignore[assig
     return kinds
 
 
-def reachable_kinds(bounds: Iterable[tuple[int, int]] = SMALL_BOUNDS) -> dict[Kind, Case]:
+def reachable_kinds(bounds: Iterable[tuple[int, int]] = SMALL_BOUNDS) -> dict[CoverageKind, Case]:
     """Each kind reachable within `bounds`, with a shortest Case that exercises it last.
 
     The search is over concrete states with fresh distinct items, deduplicated
@@ -124,7 +124,7 @@ def transition_of(before: model.Subject, op: Op, answer: Answer) -> Transition:
     )
 
 
-def reachable(bounds: Iterable[tuple[int, int]], key: Key[K]) -> dict[K, Case]:
+def reachable(bounds: Iterable[tuple[int, int]], key: Classifier[K]) -> dict[K, Case]:
     """Each `key(state, op, answer)` reachable within `bounds`, with a shortest Case to it."""
     targets: dict[K, Case] = {}
     for capacity, cap in bounds:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from tidegate import model
 from tidegate.model import I64_MAX, I64_MIN, Op, OpName
 from tidegate.proofs.conform.cases import RECEIVER_OPS, Case
-from tidegate.proofs.conform.coverage import K, Key, allowed_ops, kind_of, kinds_of
+from tidegate.proofs.conform.coverage import Classifier, K, allowed_ops, kind_of, kinds_of
 
 WIDE_CAPACITY = 72
 WIDE_CAP = 72
@@ -97,7 +97,7 @@ def coverage_cases(
     targets: Mapping[K, Case],
     rng: random.Random,
     extend: int = 24,
-    key: Key[K] = kind_of,  # type: ignore[assignment]
+    key: Classifier[K] = kind_of,  # type: ignore[assignment]
 ) -> Iterator[Case]:
     """Cases that together exercise every target (see the module docstring).
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 
 from tidegate.proofs.conform.runner import Mismatch
-from tidegate.proofs.conform.session import Outcome
-from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs.conform.session import ConformOutcome
+from tidegate.proofs.core import ExitCode
 
 _WORDS = {
     ExitCode.OK: "CONFORMS",
@@ -45,7 +45,7 @@ def _where(mismatch: Mismatch) -> str:
     return "new" if mismatch.step < 0 else f"step {mismatch.step}"
 
 
-def print_outcome(console: Console, outcome: Outcome) -> None:
+def print_outcome(console: Console, outcome: ConformOutcome) -> None:
     """Print what the run covered and, if it diverged, the minimal trace."""
     for phase in outcome.phases:
         console.print(f"  {phase.name}: {phase.cases} cases, {phase.steps:,} steps")
@@ -61,8 +61,6 @@ def print_outcome(console: Console, outcome: Outcome) -> None:
         console.print(f"  protocol: {report.probes - bad}/{report.probes} malformed-request probes")
         for line in report.failures:
             console.print(f"    FAIL {line}", markup=False)
-        for line in report.notes:
-            console.print(f"    note {line}", markup=False)
     if outcome.error is not None:
         console.print(f"error: {outcome.error}", markup=False)
     if outcome.minimal is not None and outcome.found is not None:

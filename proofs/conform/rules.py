@@ -24,7 +24,7 @@ from tidegate.model import (
     OpName,
     ReceiverState,
 )
-from tidegate.proofs.traces import Trace
+from tidegate.proofs.protocol.traces import Trace
 
 S = model.Subject
 Spot = Callable[[S, Op, Answer, S], bool]

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from tidegate import model
 from tidegate.model import OK, Answer
-from tidegate.proofs.adapter import Adapter, AdapterError, Reply
 from tidegate.proofs.conform.cases import Case
-from tidegate.proofs.traces import Step, Trace
-from tidegate.proofs.wire import dumps, op_to_wire
+from tidegate.proofs.protocol.adapter import Adapter, AdapterError, Reply
+from tidegate.proofs.protocol.traces import Step, Trace
+from tidegate.proofs.protocol.wire import dumps, op_to_wire
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from tidegate.model import Answer
-from tidegate.proofs.adapter import Adapter, AdapterError
 from tidegate.proofs.conform.cases import Case, case_of
-from tidegate.proofs.conform.coverage import Kind, kinds_of, reachable_kinds
+from tidegate.proofs.conform.coverage import CoverageKind, kinds_of, reachable_kinds
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
-from tidegate.proofs.conform.protocol_check import ProtocolReport, check_protocol
+from tidegate.proofs.conform.probes import ProbeReport, run_probes
 from tidegate.proofs.conform.runner import Mismatch, run_case
-from tidegate.proofs.conform.shrink import shrink
-from tidegate.proofs.exitcodes import ExitCode
-from tidegate.proofs.traces import Trace, recorded_traces
+from tidegate.proofs.conform.shrink import shrink_mismatch
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.protocol.adapter import Adapter, AdapterError
+from tidegate.proofs.protocol.traces import Trace, recorded_traces
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Phase:
 
 
 @dataclass
-class Outcome:
+class ConformOutcome:
     """Everything a conformance run found; `code` is its exit code."""
 
     code: ExitCode = ExitCode.OK
@@ -76,7 +76,7 @@ class Outcome:
     anchors_run: int = 0
     budget_ended: bool = False
     error: str | None = None
-    protocol: ProtocolReport | None = None
+    protocol: ProbeReport | None = None
     found: Mismatch | None = None
     """The divergence as first seen."""
     minimal: Mismatch | None = None
@@ -119,13 +119,13 @@ def _work(settings: Settings) -> Iterator[_Work]:
         yield "random", f"random run {index} ({case.describe()})", case, None
 
 
-def conform(command: str, settings: Settings, tick: Tick | None = None) -> Outcome:
+def conform(command: str, settings: Settings, tick: Tick | None = None) -> ConformOutcome:
     """Run the conformance check of the adapter started by `command` (see the module doc)."""
     start = time.monotonic()
-    outcome = Outcome()
+    outcome = ConformOutcome()
     targets = _targets()
     outcome.reachable = len(targets)
-    covered: set[Kind] = set()
+    covered: set[CoverageKind] = set()
     try:
         adapter = Adapter(command, timeout=settings.op_timeout)
     except AdapterError as exc:
@@ -135,7 +135,7 @@ def conform(command: str, settings: Settings, tick: Tick | None = None) -> Outco
     label = "the protocol probes"
     try:
         if settings.check_protocol:
-            outcome.protocol = check_protocol(adapter)
+            outcome.protocol = run_probes(adapter)
         for done, (phase_name, label, case, expected) in enumerate(_work(settings)):
             if settings.time_budget is not None and time.monotonic() - start > settings.time_budget:
                 outcome.budget_ended = True
@@ -170,18 +170,18 @@ def conform(command: str, settings: Settings, tick: Tick | None = None) -> Outco
 
 
 @functools.cache
-def _targets() -> dict[Kind, Case]:
+def _targets() -> dict[CoverageKind, Case]:
     return reachable_kinds()
 
 
-def _verdict(outcome: Outcome) -> ExitCode:
+def _verdict(outcome: ConformOutcome) -> ExitCode:
     if outcome.protocol is not None and outcome.protocol.failures:
         return ExitCode.FAILED
     goal = outcome.covered == outcome.reachable and outcome.anchors_run == len(ANCHORS)
     return ExitCode.OK if goal else ExitCode.INCONCLUSIVE
 
 
-def _minimize(command: str, settings: Settings, outcome: Outcome) -> None:
+def _minimize(command: str, settings: Settings, outcome: ConformOutcome) -> None:
     """Shrink `outcome.found` (when the model is its reference) and confirm it afresh."""
     found = outcome.found
     assert found is not None
@@ -206,7 +206,7 @@ def _minimize(command: str, settings: Settings, outcome: Outcome) -> None:
                 return None
 
         try:
-            minimal, outcome.shrink_runs = shrink(found, test, settings.shrink_budget)
+            minimal, outcome.shrink_runs = shrink_mismatch(found, test, settings.shrink_budget)
         finally:
             holder[0].close()
     outcome.minimal = minimal

@@ -1,6 +1,6 @@
 """Shrinking a divergence to a minimal case: fewest steps, then smallest parameters and items.
 
-`shrink(mismatch, test)` only ever keeps candidates that `test` (a run on the
+`shrink_mismatch(mismatch, test)` only ever keeps candidates that `test` (a run on the
 adapter) still finds diverging, so the result is a real divergence, never a
 guess. The passes, repeated until none makes progress:
 
@@ -155,7 +155,7 @@ def _size(case: Case) -> tuple[int, int, int, int]:
     return (len(case.ops), case.capacity, case.cap, items)
 
 
-def shrink(mismatch: Mismatch, test: Test, budget: int = 5000) -> tuple[Mismatch, int]:
+def shrink_mismatch(mismatch: Mismatch, test: Test, budget: int = 5000) -> tuple[Mismatch, int]:
     """A minimal divergence found from `mismatch`, and how many candidates were run.
 
     `budget` bounds the runs; the result is the smallest divergence seen so far

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import kinds_of, reachable, transition_of
 from tidegate.proofs.conform.generate import coverage_cases, random_case
-from tidegate.proofs.traces import Trace
+from tidegate.proofs.protocol.traces import Trace
 
 
 @dataclass(frozen=True)

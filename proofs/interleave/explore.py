@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tidegate.proofs.interleave.properties import Finding, Property
+from tidegate.proofs.interleave.properties import Finding, InterleaveProperty
 from tidegate.proofs.interleave.run import Event, Run
 from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario
 
@@ -25,7 +25,7 @@ Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
-class Witness:
+class InterleaveWitness:
     """A property broken, or a finding shown, by `schedule` (the steps up to and including
     the one where it was seen)."""
 
@@ -34,7 +34,7 @@ class Witness:
 
 
 @dataclass
-class Exploration:
+class InterleaveExploration:
     """What an exploration covered and what it found."""
 
     scenario: Scenario
@@ -46,14 +46,14 @@ class Exploration:
     stuck: int = 0
     exhausted: bool = False
     seconds: float = 0.0
-    violations: dict[Property, Witness] = field(default_factory=dict)
-    findings: dict[Finding, Witness] = field(default_factory=dict)
+    violations: dict[InterleaveProperty, InterleaveWitness] = field(default_factory=dict)
+    findings: dict[Finding, InterleaveWitness] = field(default_factory=dict)
 
     def absorb(self, run: Run) -> None:
         for table, events in ((self.violations, run.violations), (self.findings, run.findings)):
             for what, event in events.items():
                 if what not in table:
-                    table[what] = Witness(event, tuple(run.schedule[: event.step]))  # type: ignore[index]
+                    table[what] = InterleaveWitness(event, tuple(run.schedule[: event.step]))  # type: ignore[index]
 
 
 def run_schedule(
@@ -91,7 +91,7 @@ def explore_all(
     max_executions: int = 200_000,
     deadline: float | None = None,
     tick: Progress | None = None,
-) -> Exploration:
+) -> InterleaveExploration:
     """Every schedule of `scenario`, depth first, pruning states already seen.
 
     A run continues into its first child; each other child re-runs its prefix
@@ -101,7 +101,7 @@ def explore_all(
     value) stopped it first: the result is then inconclusive.
     """
     start = time.monotonic()
-    result = Exploration(scenario, "exhaustive")
+    result = InterleaveExploration(scenario, "exhaustive")
     with_model = loops.is_reference
     # Each entry: the prefix, a run already at prefix[:-1] to continue (or None: re-run
     # the prefix unchecked, its steps were checked on the way here), and the model state
@@ -155,10 +155,10 @@ def explore_all(
     return result
 
 
-def _shrink_all(result: Exploration, loops: Loops) -> None:
+def _shrink_all(result: InterleaveExploration, loops: Loops) -> None:
     for table in (result.violations, result.findings):
         for what, witness in list(table.items()):
-            table[what] = shrink(result.scenario, witness, loops)  # type: ignore[index]
+            table[what] = shrink_witness(result.scenario, witness, loops)  # type: ignore[index]
 
 
 def explore_random(
@@ -170,11 +170,11 @@ def explore_random(
     depth: int = 3,
     max_steps: int = 5_000,
     tick: Progress | None = None,
-) -> Exploration:
+) -> InterleaveExploration:
     """`runs` PCT schedules from `seed` (reproducible), each to its end; what they find
     is shrunk to a shorter schedule that still shows it."""
     start = time.monotonic()
-    result = Exploration(scenario, f"random (PCT depth {depth}, seed {seed})")
+    result = InterleaveExploration(scenario, f"random (PCT depth {depth}, seed {seed})")
     rng = random.Random(seed)
     with_model = loops.is_reference
     for index in range(runs):
@@ -215,7 +215,9 @@ def shows(scenario: Scenario, roles: Sequence[str], what: object, loops: Loops) 
     return shown
 
 
-def shrink(scenario: Scenario, witness: Witness, loops: Loops) -> Witness:
+def shrink_witness(
+    scenario: Scenario, witness: InterleaveWitness, loops: Loops
+) -> InterleaveWitness:
     """Drop steps one at a time while the schedule still shows the same thing."""
     what = witness.event.what
     roles = list(witness.schedule)
@@ -234,7 +236,9 @@ def shrink(scenario: Scenario, witness: Witness, loops: Loops) -> Witness:
         if role in run.runnable():
             run.step(role)
             kept.append(role)
-    table: dict[Any, Event] = run.violations if isinstance(what, Property) else run.findings
+    table: dict[Any, Event] = (
+        run.violations if isinstance(what, InterleaveProperty) else run.findings
+    )
     event = table.get(what, witness.event)
     run.discard()
-    return Witness(event, tuple(kept[: event.step]))
+    return InterleaveWitness(event, tuple(kept[: event.step]))

@@ -17,7 +17,7 @@ from tidegate.proofs.interleave.world import ConsumerPhase, World
 _CHANNEL_AWAITS = {Sender.send.__code__: "Sender.send", Receiver.recv.__code__: "Receiver.recv"}
 
 
-class Property(enum.Enum):
+class InterleaveProperty(enum.Enum):
     """A property every schedule must keep."""
 
     NEVER_AWAITS_CHANNEL = "the reader never awaits the channel"

@@ -13,7 +13,7 @@ from tidegate.model import protocol
 from tidegate.model.variants import Variant as ModelVariant
 from tidegate.proofs.interleave.properties import (
     Finding,
-    Property,
+    InterleaveProperty,
     awaits_channel,
     disconnect_with_room,
     lost_wakeup,
@@ -31,7 +31,7 @@ Obs = tuple[Any, ...]
 class Event:
     """A property broken or a finding shown, after `step` steps of `schedule`."""
 
-    what: Property | Finding
+    what: InterleaveProperty | Finding
     step: int
     detail: str
 
@@ -55,7 +55,7 @@ class Run:
                 ModelVariant(scenario.variant.value),
             )
         self.schedule: list[str] = []
-        self.violations: dict[Property, Event] = {}
+        self.violations: dict[InterleaveProperty, Event] = {}
         self.findings: dict[Finding, Event] = {}
         self.finished = False
         self.stuck: list[str] = []
@@ -93,26 +93,26 @@ class Run:
         w = self.world
         while True:
             if check:
-                self._note(Property.NEVER_AWAITS_CHANNEL, awaits_channel(w))
+                self._note(InterleaveProperty.NEVER_AWAITS_CHANNEL, awaits_channel(w))
                 if self.model is not None:
-                    self._note(Property.MATCHES_MODEL, self._compare())
+                    self._note(InterleaveProperty.MATCHES_MODEL, self._compare())
             self._monitor(check)
             if w.loop.runnable():
                 return
             if check:
-                self._note(Property.NO_LOST_WAKEUP, lost_wakeup(w))
+                self._note(InterleaveProperty.NO_LOST_WAKEUP, lost_wakeup(w))
             if not w.loop.advance():
                 break
             if self.model is not None and check:
-                self._note(Property.MATCHES_MODEL, "the implementation waited on a timer")
+                self._note(InterleaveProperty.MATCHES_MODEL, "the implementation waited on a timer")
         self._finish()
 
     def _finish(self) -> None:
         w = self.world
         if not w.all_done():
             self.stuck = w.cancel_rest()
-        self._note(Property.ORDER, out_of_order(w))
-        self._note(Property.NO_SILENT_LOSS, silent_losses(w))
+        self._note(InterleaveProperty.ORDER, out_of_order(w))
+        self._note(InterleaveProperty.NO_SILENT_LOSS, silent_losses(w))
         self.finished = True
 
     def _monitor(self, check: bool) -> None:
@@ -134,7 +134,7 @@ class Run:
             if self._coalesced:
                 self._note(Finding.COALESCED, unannounced)
             else:
-                self._note(Property.NO_LOST_WAKEUP, unannounced)
+                self._note(InterleaveProperty.NO_LOST_WAKEUP, unannounced)
             self._note(Finding.DISCONNECT_WITH_ROOM, disconnect_with_room(w))
         if rr.end is ReaderEnd.DISCONNECT and self._spill is not None and not self.starved_seen:
             self.starved_seen = True
@@ -148,10 +148,12 @@ class Run:
                     f"the channel full every time, and it disconnected with backlog {rr.left}",
                 )
 
-    def _note(self, what: Property | Finding, detail: str | None) -> None:
+    def _note(self, what: InterleaveProperty | Finding, detail: str | None) -> None:
         if detail is None:
             return
-        table: dict[Any, Event] = self.violations if isinstance(what, Property) else self.findings
+        table: dict[Any, Event] = (
+            self.violations if isinstance(what, InterleaveProperty) else self.findings
+        )
         if what not in table:
             table[what] = Event(what, len(self.schedule), detail)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tidegate.impl.variants import Variant
-from tidegate.proofs.checks import Verdict
+from tidegate.proofs.core import Verdict
 from tidegate.proofs.interleave.bounds import REMOVED_BY, SEED_FINDINGS
-from tidegate.proofs.interleave.explore import Exploration
+from tidegate.proofs.interleave.explore import InterleaveExploration
 from tidegate.proofs.interleave.properties import Finding
 from tidegate.proofs.interleave.schedule import format_replay
 
@@ -28,7 +28,7 @@ class Summary:
         self.failures.append(line)
 
 
-def headline(ex: Exploration) -> str:
+def headline(ex: InterleaveExploration) -> str:
     """One line: the scenario, how much was covered, in how long."""
     if ex.mode != "exhaustive":
         return (
@@ -44,7 +44,7 @@ def headline(ex: Exploration) -> str:
     )
 
 
-def summarize(explorations: list[Exploration]) -> Summary:
+def summarize(explorations: list[InterleaveExploration]) -> Summary:
     """FAIL on any property broken or any finding a variant claims to remove; INCONCLUSIVE
     when an exhaustive exploration ran out of budget; else PASS."""
     out = Summary()

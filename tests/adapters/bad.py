@@ -1,7 +1,7 @@
 """Adapters that break the protocol, for the tests: `bad.py MODE [AT] [PIDFILE]`.
 
 Until request number AT (default 20) each answers correctly (tidegate's model
-behind `tidegate.proofs.serve.Session`); at request AT it misbehaves per MODE:
+behind `tidegate.proofs.protocol.serve.Session`); at request AT it misbehaves per MODE:
 
 - crash: raises (a traceback on stderr, exit code 1), as a panicking port does;
 - exit: exits with code 0 without answering;
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from tidegate.proofs.serve import Session
+from tidegate.proofs.protocol.serve import Session
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ BUGS = {
     "ring-wrap-128": "the ring buffer's counters wrap at 128, not at a multiple of capacity",
     # in the adapter's request parsing (only --check-protocol sees it)
     "bools-as-ints": "true and false are accepted as integers, as isinstance(x, int) does",
+    "unsupported-non-objects": "a non-object, or no string op, is answered Unsupported "
+    "(the seed oracle before PROTOCOL.md v2)",
 }
 
 I64 = 2**63
@@ -138,7 +140,7 @@ def is_int(value: object, low: int, high: int) -> bool:
 
 def answer(request: object, state: dict[str, Queue], bug: str) -> dict[str, object]:
     if not isinstance(request, dict) or not isinstance(request.get("op"), str):
-        return {"err": "BadRequest"}
+        return {"err": "Unsupported" if bug == "unsupported-non-objects" else "BadRequest"}
     op = request["op"]
     if op == "new":
         capacity, cap = request.get("capacity"), request.get("cap")
@@ -187,8 +189,10 @@ def main() -> None:
         try:
             request = json.loads(line)
         except ValueError:
-            request = None
-        sys.stdout.write(json.dumps(answer(request, state, bug)) + "\n")
+            reply: dict[str, object] = {"err": "BadRequest"}
+        else:
+            reply = answer(request, state, bug)
+        sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
 
 

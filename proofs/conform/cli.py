@@ -1,0 +1,192 @@
+"""`tidegate conform`: check a port, through its adapter, against the model; and `tidegate traces
+generate`: a trace suite from the model, as JSON Lines or ITF, for ports that replay traces."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from tidegate.proofs.conform.generate import ANCHORS
+from tidegate.proofs.conform.report import print_outcome
+from tidegate.proofs.conform.session import Settings, conform, planned_cases
+from tidegate.proofs.conform.suite import generate_suite
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.protocol.itf import to_itf
+from tidegate.proofs.protocol.traces import Trace, TraceFileError, load_traces, write_traces
+from tidegate.proofs.report import make_console, progress
+
+
+def at_least(kind: Callable[[str], float], minimum: float) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` no smaller than `minimum`, else a clear error."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a valid {getattr(kind, '__name__', 'number')}"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: must be >= {minimum:g}")
+        return value
+
+    return parse
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    _register_conform(sub)
+    _register_traces(sub)
+
+
+def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "conform",
+        help="check a port through its PROTOCOL.md adapter: replay, coverage, random runs",
+        description="Start the adapter, replay the shipped recordings (and --traces files), "
+        "then generated cases: every reachable (state, op, answer) kind at small bounds, and "
+        "long random runs at wide bounds. The first divergence is shrunk to a minimal trace. "
+        "Exit codes: 0 conforms, 1 diverged, 2 usage or adapter error, 3 the budget ended "
+        "before the coverage goal (not a pass).",
+    )
+    p.add_argument(
+        "--adapter",
+        required=True,
+        metavar="CMD",
+        help="the adapter command line, e.g. 'tidegate serve --subject impl' or './my-port'",
+    )
+    p.add_argument(
+        "--traces",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="also replay this PROTOCOL.md trace file (repeatable)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the generated cases (default 0)")
+    p.add_argument(
+        "--max-examples",
+        type=at_least(int, 0),
+        default=Settings.max_examples,
+        help=f"random runs after the coverage cases (default {Settings.max_examples}); the "
+        f"first {len(ANCHORS)} are the coverage goal's wide anchor runs, so fewer exits 3",
+    )
+    p.add_argument(
+        "--max-steps",
+        type=at_least(int, 1),
+        default=Settings.max_steps,
+        help=f"longest random run in steps (default {Settings.max_steps})",
+    )
+    p.add_argument(
+        "--time-budget",
+        type=at_least(float, 0),
+        metavar="SECONDS",
+        help="stop after this long; exit 3 if the coverage goal was not met by then",
+    )
+    p.add_argument(
+        "--op-timeout",
+        type=at_least(float, 0.01),
+        default=Settings.op_timeout,
+        metavar="SECONDS",
+        help=f"longest wait for one answer before the adapter is killed "
+        f"(default {Settings.op_timeout:g})",
+    )
+    p.add_argument(
+        "--check-protocol",
+        action="store_true",
+        help="also send PROTOCOL.md's malformed requests and check the answers",
+    )
+    p.add_argument(
+        "--save-failures",
+        metavar="FILE",
+        help="append the minimal divergent trace to FILE as a PROTOCOL.md trace line",
+    )
+    p.add_argument("--no-recordings", action="store_true", help="skip the 600 shipped recordings")
+    p.set_defaults(run=run_conform)
+
+
+def run_conform(args: argparse.Namespace) -> int:
+    console = make_console()
+    try:
+        traces: list[Trace] = []
+        for path in args.traces:
+            traces.extend(load_traces(path))
+    except (OSError, TraceFileError) as exc:
+        console.print(f"error: {exc}", markup=False)
+        return int(ExitCode.USAGE)
+    settings = Settings(
+        seed=args.seed,
+        max_examples=int(args.max_examples),
+        max_steps=int(args.max_steps),
+        time_budget=args.time_budget,
+        op_timeout=args.op_timeout,
+        recordings=not args.no_recordings,
+        traces=tuple(traces),
+        check_protocol=args.check_protocol,
+    )
+    console.print(f"tidegate conform: adapter {args.adapter!r}, seed {args.seed}", markup=False)
+    with progress(console, "cases", planned_cases(settings)) as tick:
+        outcome = conform(args.adapter, settings, tick)
+    print_outcome(console, outcome)
+    if args.save_failures and outcome.minimal is not None:
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", outcome.source.split(" (")[0])
+        trace = outcome.minimal.to_trace(f"conform-seed{args.seed}-{slug}")
+        try:
+            write_traces(args.save_failures, [trace], append=True)
+        except OSError as exc:
+            console.print(f"error: cannot append to {args.save_failures}: {exc}", markup=False)
+            return int(ExitCode.USAGE)
+        console.print(f"appended the minimal trace to {args.save_failures}", markup=False)
+    return int(outcome.code)
+
+
+def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("traces", help="generate trace suites from the model")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    actions.required = True
+    g = actions.add_parser(
+        "generate",
+        help="write traces covering every reachable transition at the bounds, plus long runs",
+        description="Write a trace suite from the model: traces that together cover every "
+        "reachable transition (capacity, cap, buffer length, backlog length, receiver, "
+        "operation) for capacity 1..--max-capacity and cap 0..--max-cap, then --runs long "
+        "random runs at wide bounds (capacity up to 72, cap up to 72, items over the whole "
+        "signed 64-bit range). jsonl: PROTOCOL.md trace lines in FILE. itf: one ITF JSON file "
+        "per trace (Apalache/Quint ADR-015) in the directory FILE.",
+    )
+    g.add_argument("--out", required=True, metavar="FILE", help="file (jsonl) or directory (itf)")
+    g.add_argument("--format", choices=["jsonl", "itf"], default="jsonl")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--max-capacity", type=at_least(int, 1), default=3, help="default 3")
+    g.add_argument("--max-cap", type=at_least(int, 0), default=3, help="default 3")
+    g.add_argument("--runs", type=at_least(int, 0), default=20, help="long random runs (20)")
+    g.add_argument("--max-steps", type=at_least(int, 1), default=500, help="longest run (500)")
+    g.set_defaults(run=run_traces)
+
+
+def run_traces(args: argparse.Namespace) -> int:
+    console = make_console()
+    suite = generate_suite(
+        int(args.max_capacity), int(args.max_cap), int(args.runs), int(args.max_steps), args.seed
+    )
+    out = Path(args.out)
+    try:
+        if args.format == "jsonl":
+            write_traces(out, suite.traces)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            for trace in suite.traces:
+                text = json.dumps(to_itf(trace), separators=(",", ":"))
+                (out / f"{trace.id}.itf.json").write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        console.print(f"error: cannot write {out}: {exc}", markup=False)
+        return int(ExitCode.USAGE)
+    steps = sum(len(t.steps) for t in suite.traces)
+    console.print(
+        f"wrote {len(suite.traces)} traces ({steps:,} steps) to {out} ({args.format}): "
+        f"{suite.covered}/{suite.transitions} reachable transitions at capacity "
+        f"1-{args.max_capacity}, cap 0-{args.max_cap}, and {args.runs} long random runs",
+        markup=False,
+    )
+    return int(ExitCode.OK if suite.covered == suite.transitions else ExitCode.FAILED)

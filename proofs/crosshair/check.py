@@ -1,0 +1,171 @@
+"""The CrossHair checks: the model's contracts, and the model against the implementation.
+
+`check_crosshair`: every PEP 316 contract of the model, searched for counterexamples.
+
+The model's transitions state in their docstrings what each answer implies
+(`post:` lines), what the arguments must be (`pre:`) and what every state
+satisfies (`inv:`). CrossHair executes each transition on symbolic states
+(tuples of any length, any ints) and tries to break each condition.
+
+- FAIL: a counterexample, printed with the condition it breaks;
+- INCONCLUSIVE (never a pass): CrossHair could not run, ended abnormally, was
+  cut off by the overall budget, or met no precondition for some condition
+  (so that condition was never checked);
+- PASS: every condition was either confirmed over all paths or explored to
+  its per-condition budget without a counterexample.
+
+`check_crosshair_diff`: `crosshair diffbehavior` on `diff.model_answers` and
+`diff.impl_answers`, programs searched symbolically for one on which the two
+answer differently.
+
+- FAIL: a program on which the two answer differently, shown as CrossHair prints it;
+- PASS: no difference within the per-condition budget (a bounded search, like
+  every randomized check: it proves nothing beyond the paths it explored);
+- INCONCLUSIVE: CrossHair could not run, or the wall-clock cut-off ended it.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import tidegate.model
+from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.crosshair.run import (
+    Budget,
+    CrosshairOutcome,
+    CrosshairReport,
+    DiffOutcome,
+    contract_targets,
+    diffbehavior,
+    run_crosshair,
+)
+from tidegate.proofs.report import progress
+
+MODEL_MODULES = (
+    "tidegate.model.subject",
+    "tidegate.model.channel",
+    "tidegate.model.queue",
+    "tidegate.model.ops",
+)
+"""The queue's and the channel's model, checked in every profile."""
+
+
+def modules_for(profile: Profile) -> list[str]:
+    """Quick checks `MODEL_MODULES`; the other profiles every module of tidegate.model (the
+    protocol model and the variants too), so a new contract is checked without a list to
+    update."""
+    if profile is Profile.QUICK:
+        return list(MODEL_MODULES)
+    found = pkgutil.iter_modules(tidegate.model.__path__, "tidegate.model.")
+    return [*MODEL_MODULES, *sorted(m.name for m in found if m.name not in MODEL_MODULES)]
+
+
+BUDGETS = {
+    Profile.QUICK: Budget(per_condition=0.12, overall=60.0),
+    Profile.DEFAULT: Budget(per_condition=1.5, overall=180.0),
+    Profile.THOROUGH: Budget(per_condition=20.0, overall=1800.0),
+}
+"""Per-condition CPU seconds (CPU time, so a busy machine does not shrink the search) and
+the wall-clock cut-off. On 2 idle cores: quick about 5 s, default about 40 s, thorough
+about 10 minutes. Quick checks the transitions only, not the classes' own invariants (which
+CrossHair may not even instantiate within so short a budget)."""
+
+
+def check_crosshair(ctx: CheckContext) -> CheckResult:
+    """CrossHair over the model's contracts, sized by the profile."""
+    return crosshair_result(
+        "crosshair (model contracts)",
+        contract_targets(modules_for(ctx.profile), classes=ctx.profile is not Profile.QUICK),
+        BUDGETS[ctx.profile],
+        ctx,
+    )
+
+
+def crosshair_result(
+    name: str,
+    targets: Sequence[tuple[str, int]],
+    budget: Budget,
+    ctx: CheckContext,
+    cwd: Path | None = None,
+) -> CheckResult:
+    """Run CrossHair on `targets` and judge its report (see the module's docstring)."""
+    start = time.perf_counter()
+    total = sum(weight for _, weight in targets)
+    with progress(ctx.console, "crosshair conditions", total) as tick:
+        report = run_crosshair(targets, budget, tick, cwd)
+    result = CheckResult(
+        name=name,
+        verdict=verdict(report),
+        cases=len(report.conditions),
+        unit="conditions",
+        seconds=time.perf_counter() - start,
+    )
+    ctx.console.print(
+        f"  crosshair: {report.summary()} "
+        f"({budget.per_condition:g} CPU s per condition, {budget.workers} workers)",
+        markup=False,
+    )
+    result.details.extend(explain_report(report, budget))
+    return result
+
+
+def verdict(report: CrosshairReport) -> Verdict:
+    """FAIL on any counterexample; INCONCLUSIVE if the run was incomplete or some condition
+    never had its precondition met; PASS otherwise."""
+    if report.count(CrosshairOutcome.COUNTEREXAMPLE):
+        return Verdict.FAIL
+    if not report.complete or report.count(CrosshairOutcome.UNMET):
+        return Verdict.INCONCLUSIVE
+    return Verdict.PASS
+
+
+def explain_report(report: CrosshairReport, budget: Budget) -> list[str]:
+    """The lines that explain_report a FAIL or INCONCLUSIVE: counterexamples first (at most five),
+    then unchecked conditions, then why the run was incomplete."""
+    lines = [
+        c.describe() for c in report.conditions if c.outcome is CrosshairOutcome.COUNTEREXAMPLE
+    ][:5]
+    lines += [c.describe() for c in report.conditions if c.outcome is CrosshairOutcome.UNMET]
+    lines += report.problems
+    if not report.complete:
+        lines.append(
+            f"{len(report.conditions)} of about {report.expected} conditions reported "
+            f"within {budget.overall:.0f}s; re-run with a larger profile"
+        )
+    return lines
+
+
+MODEL = "tidegate.proofs.crosshair.diff.model_answers"
+IMPL = "tidegate.proofs.crosshair.diff.impl_answers"
+
+DIFF_BUDGETS = {Profile.QUICK: 10.0, Profile.DEFAULT: 30.0, Profile.THOROUGH: 240.0}
+"""CPU seconds CrossHair may search; only the thorough profile runs this check by default."""
+
+
+def check_crosshair_diff(ctx: CheckContext) -> CheckResult:
+    """The model's and the implementation's answers to symbolically searched programs."""
+    budget = DIFF_BUDGETS[ctx.profile]
+    ctx.console.print(f"  crosshair diffbehavior: searching for {budget:g} CPU s", markup=False)
+    outcome = diffbehavior(MODEL, IMPL, budget)
+    return diff_result("crosshair diffbehavior (model vs impl)", outcome)
+
+
+def diff_result(name: str, outcome: DiffOutcome) -> CheckResult:
+    """Judge one diffbehavior run (see the module's docstring)."""
+    if outcome.code == 0:
+        verdict = Verdict.PASS
+    elif outcome.code == 1 and "Given:" in outcome.output:
+        verdict = Verdict.FAIL
+    else:
+        verdict = Verdict.INCONCLUSIVE
+    result = CheckResult(name, verdict, outcome.iterations, "iterations", outcome.seconds)
+    if verdict is Verdict.FAIL:
+        result.details.extend(outcome.output.strip().splitlines())
+    elif verdict is Verdict.INCONCLUSIVE:
+        why = "cut off" if outcome.code is None else f"crosshair exited with {outcome.code}"
+        tail = outcome.output.strip().splitlines()[-3:]
+        result.details.extend([why, *tail])
+    return result

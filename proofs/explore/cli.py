@@ -1,0 +1,177 @@
+"""`tidegate explore`: every reachable state of the model, every property checked in each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.table import Table
+
+from tidegate.proofs.core import ExitCode
+from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
+from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, BoundsError, Exploration, explore
+from tidegate.proofs.protocol.traces import Trace
+from tidegate.proofs.report import make_console, progress
+
+
+def _count(flag: str, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{flag} must be an integer >= {minimum}, got {text!r}"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{flag} must be >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"{flag} must be <= {maximum} (queue items stay below the other producer's "
+                f"{OTHER_BASE}, ...), got {value}"
+            )
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"--max-seconds must be a number > 0, got {text!r}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    d = DEFAULT_BOUNDS
+    p = sub.add_parser(
+        "explore",
+        help="explore every reachable state of the model, checking every property",
+        description="Breadth-first search over every state of the model reachable within "
+        "the bounds; checks every property of the catalogue in every state and transition "
+        "and prints, for each one that fails, its shortest counterexample as a trace. "
+        "Exit codes: 0 every invariant holds, 1 an invariant fails, 2 usage error, "
+        "3 the time budget ran out (inconclusive).",
+    )
+    p.add_argument(
+        "--capacity",
+        type=_count("--capacity", 1),
+        default=d.capacity,
+        metavar="C",
+        help=f"channel capacity, >= 1 (default {d.capacity})",
+    )
+    p.add_argument(
+        "--cap",
+        type=_count("--cap", 0),
+        default=d.cap,
+        metavar="K",
+        help=f"backlog cap, >= 0 (default {d.cap})",
+    )
+    p.add_argument(
+        "--queue-items",
+        type=_count("--queue-items", 0, OTHER_BASE - 1),
+        default=d.queue_items,
+        metavar="NQ",
+        help=f"items the queue submits, 1..NQ in order, 0 <= NQ <= 1000 (default {d.queue_items})",
+    )
+    p.add_argument(
+        "--other-items",
+        type=_count("--other-items", 0),
+        default=d.other_items,
+        metavar="NO",
+        help=f"items the other producer submits, 1001.. in order (default {d.other_items})",
+    )
+    p.add_argument(
+        "--max-seconds",
+        type=_seconds,
+        default=None,
+        metavar="S",
+        help="stop after S seconds: the run is then inconclusive (exit 3)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (states, transitions, depth, seconds, properties)",
+    )
+    p.set_defaults(run=run_explore)
+
+
+def run_explore(args: argparse.Namespace) -> int:
+    try:
+        bounds = Bounds(args.capacity, args.cap, args.queue_items, args.other_items)
+    except BoundsError as exc:
+        print(f"tidegate explore: error: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    if args.json:
+        # Progress goes to stderr so stdout stays one JSON object.
+        with progress(make_console(stderr=True), f"explore {bounds}", None) as tick:
+            result = explore(bounds, max_seconds=args.max_seconds, tick=tick)
+        print(json.dumps(result.to_json()))
+        return int(exit_code(result))
+    console = make_console()
+    with progress(console, f"explore {bounds}", None) as tick:
+        result = explore(bounds, max_seconds=args.max_seconds, tick=tick)
+    show(console, result)
+    return int(exit_code(result))
+
+
+def exit_code(result: Exploration) -> ExitCode:
+    """FAILED if an invariant fails, else INCONCLUSIVE if the budget ran out, else OK."""
+    if not result.invariants_hold():
+        return ExitCode.FAILED
+    if not result.complete:
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
+
+
+def show(console: Console, result: Exploration) -> None:
+    """Counts, one row per property and witness, then every counterexample as a trace."""
+    status = "complete" if result.complete else "INCOMPLETE: time budget ran out"
+    console.print(
+        f"explored {result.bounds}: {result.states:,} states, {result.transitions:,} "
+        f"transitions, depth {result.depth}, {result.seconds:.2f}s "
+        f"({result.states_per_second:,.0f} states/s), {status}",
+        markup=False,
+    )
+    table = Table(title="Properties", title_justify="left")
+    table.add_column("property")
+    table.add_column("kind")
+    table.add_column("result")
+    table.add_column("steps", justify="right")
+    shown: list[tuple[str, Trace]] = []
+    for o in result.outcomes:
+        if o.holds:
+            verdict = "holds" if result.complete else "holds so far"
+        elif o.prop.kind is PropertyKind.FINDING:
+            verdict = "false for the seed (finding)"
+        else:
+            verdict = "[bold red]FAILS[/]"
+        steps = "" if o.counterexample is None else str(len(o.counterexample.steps))
+        table.add_row(o.prop.name, o.prop.kind.value, verdict, steps)
+        if o.counterexample is not None:
+            shown.append((f"{o.prop.name}: {o.prop.statement}", o.counterexample))
+    for r in result.reaches:
+        if r.off_contract:
+            verdict = "unreachable by contract" + (
+                "; off-contract probe answers it" if r.reached else ""
+            )
+        else:
+            verdict = "reached" if r.reached else "[yellow]not reached at these bounds[/]"
+        steps = "" if r.trace is None else str(len(r.trace.steps))
+        table.add_row(f"reachable: {r.witness.name}", "witness", verdict, steps)
+    console.print(table)
+    for title, trace in shown:
+        console.print(f"\nshortest counterexample to {title}", markup=False)
+        for line in describe_steps(trace):
+            console.print(f"  {line}", markup=False)
+        console.print(f"  trace: {trace.to_json()}", markup=False)
+
+
+def describe_steps(trace: Trace) -> list[str]:
+    """One line per step: `1. enqueue_or_send(1) -> ok null`."""
+    return [f"{i}. {step.op} -> {step.result}" for i, step in enumerate(trace.steps, 1)]

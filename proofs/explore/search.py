@@ -1,0 +1,350 @@
+"""Exhaustive, breadth-first exploration of every reachable state of the model.
+
+The state space is canonical, so that counts compare with any other model checker:
+
+- parameters: channel capacity C, backlog cap K, NQ items the queue submits
+  (1..NQ, in order), NO items the other producer submits (1001, 1002, …, in order);
+- a state is (channel buffer in order, backlog in order, receiver
+  open/closed/dropped, queue items submitted so far, other items submitted so
+  far) — nothing else;
+- the actions: enqueue_or_send of the next queue item (while any remain; a
+  refused item is used up too), try_drain_one, the other producer's try_send
+  of its next item (while any remain; Full and Closed use it up), try_recv
+  (unless dropped), close (if open), drop_receiver (unless dropped). Observers
+  change nothing and are not actions.
+
+Counted: `states` reachable (the initial one included); `transitions`, every
+enabled (state, action) pair, self-loops and edges to known states included
+(TLC's "states generated" minus the initial state); `depth`, the largest
+number of actions on a shortest path from the initial state (TLC prints one
+more, counting the initial state as depth 1).
+
+Every transition is computed by the model's own functions. Because the search
+is breadth-first, the first violation found of each property is a shortest
+counterexample; it is rebuilt from parent pointers into a PROTOCOL.md trace.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tidegate import model
+from tidegate.model import Op, OpName, ReceiverState, Subject, Transition
+from tidegate.proofs.explore.properties import (
+    CATALOGUE,
+    OFF_CONTRACT,
+    OTHER_BASE,
+    WITNESSES,
+    Moment,
+    Property,
+    PropertyKind,
+    Witness,
+)
+from tidegate.proofs.protocol.traces import Step, Trace
+
+StateKey = tuple[int, int, int]
+"""A canonical state: the interned id of the model's subject (its buffer, backlog and
+receiver; capacity and cap are fixed), queue items submitted, other items submitted."""
+
+
+class BoundsError(ValueError):
+    """Raised when exploration bounds break a rule; the message names the value and the rule."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The exploration's parameters: C, K, NQ, NO (see the module docstring)."""
+
+    capacity: int
+    cap: int
+    queue_items: int
+    other_items: int
+
+    def __post_init__(self) -> None:
+        rules = (
+            ("capacity", self.capacity, 1, None),
+            ("cap", self.cap, 0, None),
+            ("queue_items", self.queue_items, 0, OTHER_BASE - 1),
+            ("other_items", self.other_items, 0, None),
+        )
+        for name, value, low, high in rules:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise BoundsError(f"{name} must be an integer, got {value!r}")
+            if value < low:
+                raise BoundsError(f"{name} must be >= {low}, got {value}")
+            if high is not None and value > high:
+                raise BoundsError(
+                    f"{name} must be <= {high} so that queue items (1..{name}) stay below "
+                    f"the other producer's items ({OTHER_BASE}, ...), got {value}"
+                )
+
+    def __str__(self) -> str:
+        return f"C={self.capacity} K={self.cap} NQ={self.queue_items} NO={self.other_items}"
+
+
+DEFAULT_BOUNDS = Bounds(capacity=4, cap=8, queue_items=12, other_items=4)
+"""The default bounds: the seed's dispatch cap 8, a channel of 4, enough queue items to
+fill both and reach QueueFull, and other items to compete for the slots."""
+
+
+@dataclass
+class ExploreOutcome:
+    """One catalogue entry's result: `holds`, or the shortest `counterexample`."""
+
+    prop: Property
+    counterexample: Trace | None = None
+
+    @property
+    def holds(self) -> bool:
+        """True when no state or transition refuted the statement."""
+        return self.counterexample is None
+
+
+@dataclass
+class Reach:
+    """One witness's result: the shortest `trace` reaching it, or None if never reached."""
+
+    witness: Witness
+    trace: Trace | None = None
+    off_contract: bool = False
+
+    @property
+    def reached(self) -> bool:
+        """True when some explored transition (or off-contract probe) gave the answer."""
+        return self.trace is not None
+
+
+@dataclass
+class Exploration:
+    """What a run covered and found. `complete` is False if the budget ran out first."""
+
+    bounds: Bounds
+    states: int = 0
+    transitions: int = 0
+    depth: int = 0
+    seconds: float = 0.0
+    complete: bool = False
+    outcomes: list[ExploreOutcome] = field(default_factory=list)
+    reaches: list[Reach] = field(default_factory=list)
+
+    @property
+    def states_per_second(self) -> float:
+        """States found per second of wall time."""
+        return self.states / self.seconds if self.seconds > 0 else 0.0
+
+    def invariants_hold(self) -> bool:
+        """True when every invariant of the catalogue held everywhere explored."""
+        return all(o.holds for o in self.outcomes if o.prop.kind is PropertyKind.INVARIANT)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object `tidegate explore --json` prints."""
+        props: dict[str, Any] = {}
+        for o in self.outcomes:
+            props[o.prop.name] = {
+                "kind": o.prop.kind.value,
+                "statement": o.prop.statement,
+                "holds": o.holds,
+                "counterexample": _trace_obj(o.counterexample),
+            }
+        for r in self.reaches:
+            props[f"reachable: {r.witness.name}"] = {
+                "kind": "witness",
+                "statement": f"{r.witness.name} is reachable"
+                + (" (only off-contract: try_recv after drop_receiver)" if r.off_contract else ""),
+                "holds": r.reached,
+                "witness": _trace_obj(r.trace),
+            }
+        return {
+            "bounds": {
+                "capacity": self.bounds.capacity,
+                "cap": self.bounds.cap,
+                "queue_items": self.bounds.queue_items,
+                "other_items": self.bounds.other_items,
+            },
+            "states": self.states,
+            "transitions": self.transitions,
+            "depth": self.depth,
+            "seconds": round(self.seconds, 6),
+            "states_per_second": round(self.states_per_second, 1),
+            "complete": self.complete,
+            "properties": props,
+        }
+
+
+def _trace_obj(trace: Trace | None) -> Any:
+    return None if trace is None else json.loads(trace.to_json())
+
+
+def explore(
+    bounds: Bounds,
+    *,
+    catalogue: tuple[Property, ...] = CATALOGUE,
+    max_seconds: float | None = None,
+    tick: Callable[[int], None] | None = None,
+) -> Exploration:
+    """Explore every state reachable within `bounds`, checking `catalogue` everywhere.
+
+    Stops early, with `complete` False, once `max_seconds` have passed. `tick` is
+    called with the number of states found, every few thousand states.
+    """
+    return _Search(bounds, catalogue).run(max_seconds, tick)
+
+
+class _Search:
+    """One breadth-first search. Subjects are interned to small ints so that a state
+    key is a tuple of ints; an action's result depends only on the subject and the
+    action (its item included), so each (subject, action) pair is computed and
+    checked once, however many (queued, others) counters the subject appears with."""
+
+    def __init__(self, bounds: Bounds, catalogue: tuple[Property, ...]) -> None:
+        self.bounds = bounds
+        self.catalogue = catalogue
+        self.state_props = [p for p in catalogue if p.on_state is not None]
+        self.step_props = [p for p in catalogue if p.on_step is not None]
+        self.ids: dict[Subject, int] = {}
+        self.subjects: list[Subject] = []
+        self.parents: dict[StateKey, tuple[StateKey, Op] | None] = {}
+        self.failed: dict[str, Trace] = {}
+        self.reached: dict[str, Trace] = {}
+        self.pending = list(WITNESSES)
+        self.off_contract: Trace | None = None
+        self.memo: dict[int, int] = {}
+
+    def intern(self, s: Subject, key: StateKey | None, via: Op | None) -> int:
+        """The id of `s`; a new subject is checked against every state property."""
+        sid = self.ids.get(s)
+        if sid is None:
+            sid = self.ids[s] = len(self.subjects)
+            self.subjects.append(s)
+            for prop in self.state_props:
+                assert prop.on_state is not None
+                if prop.name not in self.failed and not prop.on_state(s):
+                    tail = () if via is None else (via,)
+                    self.failed[prop.name] = self.trace_to(key, tail, prop.name)
+        return sid
+
+    def trace_to(self, key: StateKey | None, tail: tuple[Op, ...], label: str) -> Trace:
+        ops = tail if key is None else _path(self.parents, key) + tail
+        return _trace(self.bounds, ops, label)
+
+    def check(self, key: StateKey, s: Subject, op: Op, transition: Transition) -> int:
+        """Check one transition from state `key`; returns the id of the subject it leads to."""
+        moment = Moment(s, op, transition)
+        for prop in self.step_props:
+            assert prop.on_step is not None
+            if prop.name not in self.failed and not prop.on_step(moment):
+                self.failed[prop.name] = self.trace_to(key, (op,), prop.name)
+        if self.pending:
+            for w in self.pending:
+                if w.op is op.name and w.matches(transition.answer):
+                    self.reached[w.name] = self.trace_to(key, (op,), w.name)
+            self.pending = [w for w in self.pending if w.name not in self.reached]
+        return self.intern(transition.state, key, op)
+
+    def run(self, max_seconds: float | None, tick: Callable[[int], None] | None) -> Exploration:
+        start = time.perf_counter()
+        bounds, parents, memo = self.bounds, self.parents, self.memo
+        result = Exploration(bounds)
+        init: StateKey = (self.intern(model.new(bounds.capacity, bounds.cap), None, None), 0, 0)
+        parents[init] = None
+        # Every action is an index into `ops`/`steps`; a transition's result depends only
+        # on (subject, action), so it is computed and checked once per pair: memo key
+        # sid * len(ops) + action.
+        nq, no = bounds.queue_items, bounds.other_items
+        ops = [Op(OpName.ENQUEUE_OR_SEND, i) for i in range(1, nq + 1)]
+        ops += [Op(OpName.TRY_SEND, OTHER_BASE + i) for i in range(no)]
+        fixed = (OpName.TRY_DRAIN_ONE, OpName.TRY_RECV, OpName.DROP_RECEIVER, OpName.CLOSE)
+        ops += [Op(n) for n in fixed]
+        drain, recv, drop, close = range(nq + no, nq + no + 4)
+        width = len(ops)
+        steps: list[Callable[[Subject], Transition]] = [
+            functools.partial(model.enqueue_or_send, item=i) for i in range(1, nq + 1)
+        ]
+        steps += [functools.partial(model.try_send, item=OTHER_BASE + i) for i in range(no)]
+        steps += [model.try_drain_one, model.try_recv, model.drop_receiver, model.close]
+        open_moves, closed_moves = (recv, drop, close), (recv, drop)
+        deadline = None if max_seconds is None else start + max_seconds
+        frontier, explored = [init], 0
+        while frontier:
+            following: list[StateKey] = []
+            for key in frontier:
+                sid, queued, others = key
+                s = self.subjects[sid]
+                receiver = s.channel.receiver
+                moves: list[tuple[int, int, int]] = []
+                # The issue's order of actions, so that ties between shortest paths
+                # resolve the same way in every run.
+                if queued < nq:
+                    moves.append((queued, queued + 1, others))
+                moves.append((drain, queued, others))
+                if others < no:
+                    moves.append((nq + others, queued, others + 1))
+                if receiver is ReceiverState.OPEN:
+                    moves.extend((a, queued, others) for a in open_moves)
+                elif receiver is ReceiverState.CLOSED:
+                    moves.extend((a, queued, others) for a in closed_moves)
+                elif self.off_contract is None:
+                    # Dropped: no receiver action is enabled; probe Disconnected off-contract.
+                    probe = model.try_recv(s)
+                    if OFF_CONTRACT.matches(probe.answer):
+                        self.off_contract = self.trace_to(key, (ops[recv],), "off-contract")
+                result.transitions += len(moves)
+                for action, q2, o2 in moves:
+                    memo_key = sid * width + action
+                    to_sid = memo.get(memo_key)
+                    if to_sid is None:
+                        op = ops[action]
+                        to_sid = memo[memo_key] = self.check(key, s, op, steps[action](s))
+                    after: StateKey = (to_sid, q2, o2)
+                    if after not in parents:
+                        parents[after] = (key, ops[action])
+                        following.append(after)
+                explored += 1
+                if explored % 4096 == 0:
+                    if tick is not None:
+                        tick(len(parents))
+                    if deadline is not None and time.perf_counter() > deadline:
+                        return self.finish(result, start)
+            if following:
+                result.depth += 1
+            frontier = following
+        result.complete = True
+        if tick is not None:
+            tick(len(parents))
+        return self.finish(result, start)
+
+    def finish(self, result: Exploration, start: float) -> Exploration:
+        result.states = len(self.parents)
+        result.outcomes = [ExploreOutcome(p, self.failed.get(p.name)) for p in self.catalogue]
+        result.reaches = [Reach(w, self.reached.get(w.name)) for w in WITNESSES]
+        result.reaches.append(Reach(OFF_CONTRACT, self.off_contract, off_contract=True))
+        result.seconds = time.perf_counter() - start
+        return result
+
+
+def _path(parents: dict[StateKey, tuple[StateKey, Op] | None], key: StateKey) -> tuple[Op, ...]:
+    ops: list[Op] = []
+    link = parents[key]
+    while link is not None:
+        key, op = link
+        ops.append(op)
+        link = parents[key]
+    return tuple(reversed(ops))
+
+
+def _trace(bounds: Bounds, ops: tuple[Op, ...], label: str) -> Trace:
+    """The trace of `ops` from a fresh subject, with the model's answers as results."""
+    s = model.new(bounds.capacity, bounds.cap)
+    steps = []
+    for op in ops:
+        s, answer, _ = model.apply(s, op)
+        steps.append(Step(op, answer))
+    name = label.replace(" ", "").replace("->", "-")
+    return Trace(
+        f"explore-{name}-{bounds.capacity}-{bounds.cap}", bounds.capacity, bounds.cap, tuple(steps)
+    )

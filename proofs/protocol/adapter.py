@@ -1,0 +1,270 @@
+"""The client side of PROTOCOL.md's adapter protocol: one adapter process on a pipe.
+
+`Adapter(command)` starts the command (split with shlex) in its own process
+group, then `request(obj)` writes one JSON line and reads exactly one answer
+line, waiting at most `timeout` seconds (`send_lines` / `receive` do the same
+for several requests written at once, answers read back in order). Anything
+else — the process exits, stays silent past the timeout, answers with a line
+that is not a PROTOCOL.md answer, or writes more than one line per request —
+raises `AdapterError`, whose message names the operation sent, what came back,
+and the tail of the adapter's standard error. `close()` (or leaving the `with`
+block) ends the whole process group, so a misbehaving adapter never outlives
+the checker, nor do its children.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import shlex
+import signal
+import subprocess
+import tempfile
+import time
+from collections import deque
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from tidegate.model import Answer
+from tidegate.proofs.protocol.wire import WireError, answer_from_wire, dumps
+
+REQUEST_ERRORS = ("BadRequest", "NoSubject", "Unsupported")
+_MAX_LINE = 1 << 20
+
+
+class AdapterError(Exception):
+    """Raised when an adapter breaks the protocol: it exits, hangs, or writes a non-answer."""
+
+
+@dataclass(frozen=True)
+class RequestError:
+    """An answer about the request itself: BadRequest, NoSubject or Unsupported."""
+
+    name: str
+
+    def to_wire(self) -> dict[str, Any]:
+        """The protocol form, `{"err": name}`."""
+        return {"err": self.name}
+
+    def __str__(self) -> str:
+        return f"err {self.name}"
+
+
+Reply = Answer | RequestError
+"""What an adapter may answer: a subject's answer, or an answer about the request."""
+
+
+def reply_from_wire(obj: Any) -> Reply:
+    """The Reply a decoded answer line states; raises WireError for anything else."""
+    if isinstance(obj, dict) and len(obj) == 1 and obj.get("err") in REQUEST_ERRORS:
+        return RequestError(obj["err"])
+    return answer_from_wire(obj)
+
+
+class Adapter:
+    """One running adapter process. Requests go out one at a time (`request`) or several in
+    one write (`send_lines`); answers are read back in order, each within `timeout`.
+
+    Raises AdapterError from the constructor when `command` is empty or cannot
+    be started (the message names the command and the reason).
+    """
+
+    def __init__(self, command: str, *, timeout: float = 5.0) -> None:
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            raise AdapterError(f"cannot parse adapter command {command!r}: {exc}") from None
+        if not argv:
+            raise AdapterError("the adapter command is empty")
+        self.command = command
+        self.timeout = timeout
+        self.requests = 0
+        # A file, not a pipe: an adapter that floods stderr can never block on it.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the adapter)
+        try:
+            self._proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                bufsize=0,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            self._stderr.close()
+            raise AdapterError(f"cannot start adapter {command!r}: {exc}") from None
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._stdin = self._proc.stdin
+        self._out = self._proc.stdout.fileno()
+        os.set_blocking(self._out, False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._out, selectors.EVENT_READ)
+        self._buffer = b""
+        self._eof = False
+        self._closed = False
+        self._pending: deque[str] = deque()
+        self.sent: list[str] = []
+        """Every request line sent, in order (to replay them when diagnosing a misread batch)."""
+        self._answered = "(nothing yet)"
+
+    @property
+    def pid(self) -> int:
+        """The adapter's process id (also its process group id)."""
+        return self._proc.pid
+
+    def request(self, obj: dict[str, Any]) -> Reply:
+        """Send one operation, return its answer; raises AdapterError on any protocol breach."""
+        self.send(obj)
+        return self.receive()
+
+    def send(self, obj: dict[str, Any]) -> None:
+        """Send one operation without waiting; `receive()` then gives its answer."""
+        self.send_lines([dumps(obj)])
+
+    def receive(self) -> Reply:
+        """The answer to the oldest unanswered request; raises AdapterError on any breach."""
+        line = self._pending[0] if self._pending else "(nothing)"
+        raw = self.receive_line()
+        try:
+            return reply_from_wire(json.loads(raw))
+        except (ValueError, WireError):
+            raise self._error(
+                f"answered {line} with {_show(raw)}, which is not an answer of "
+                "PROTOCOL.md (diagnostics belong on standard error)"
+            ) from None
+
+    def request_line(self, line: str) -> bytes:
+        """Send `line` as it is, return the one line that comes back (without newline)."""
+        self.send_lines([line])
+        return self.receive_line()
+
+    def expect_silence(self, seconds: float) -> None:
+        """Wait `seconds` for output nobody asked for; raises AdapterError if any comes."""
+        stray = self._poll_line(seconds, "(nothing)") if not self._pending else None
+        if stray is not None:
+            raise self._error(
+                f"wrote an extra line {_show(stray)} after its answer to {self._answered}: "
+                "exactly one answer line per request"
+            )
+
+    def send_lines(self, lines: list[str]) -> None:
+        """Send `lines` in one write, without waiting; answers come back in order.
+
+        When nothing is awaited, first checks that nothing unasked-for came out.
+        Keep the lines sent ahead of their answers to a few hundred, so that
+        neither pipe fills up while the other side waits.
+        """
+        if self._closed:
+            raise AdapterError(f"adapter {self.command!r} is already closed")
+        self.expect_silence(0.0)
+        self.requests += len(lines)
+        self._pending.extend(lines)
+        self.sent.extend(lines)
+        try:
+            self._stdin.write("".join(line + "\n" for line in lines).encode())
+        except (BrokenPipeError, ConnectionResetError):
+            raise self._error(
+                f"stopped reading its input; request {lines[0]} not delivered"
+            ) from None
+
+    def receive_line(self) -> bytes:
+        """The one line that answers the oldest unanswered request (without its newline)."""
+        line = self._pending.popleft() if self._pending else "(nothing)"
+        answer = self._poll_line(self.timeout, line)
+        if answer is None:
+            self.kill()
+            raise self._error(
+                f"gave no answer to {line} within {self.timeout:g}s; killed it", exited=False
+            )
+        self._answered = line
+        return answer
+
+    def _poll_line(self, timeout: float, line: str) -> bytes | None:
+        """The next complete line, waiting up to `timeout`; None when none came in time."""
+        deadline = time.monotonic() + timeout
+        while True:
+            newline = self._buffer.find(b"\n")
+            if newline >= 0:
+                answer, self._buffer = self._buffer[:newline], self._buffer[newline + 1 :]
+                return answer.rstrip(b"\r")
+            if self._eof:
+                tail = f"; its last output was {_show(self._buffer)}" if self._buffer else ""
+                try:
+                    self._proc.wait(timeout=self.timeout)
+                except subprocess.TimeoutExpired:
+                    # It closed its standard output yet lives on: it will never answer.
+                    self.kill()
+                    raise self._error(
+                        f"closed its standard output while answering {line}{tail}; killed it",
+                        exited=False,
+                    ) from None
+                raise self._error(f"exited while answering {line}{tail}")
+            if len(self._buffer) > _MAX_LINE:
+                raise self._error(f"answered {line} with over {_MAX_LINE} bytes and no newline")
+            if not self._selector.select(max(deadline - time.monotonic(), 0.0)):
+                return None
+            try:
+                chunk = os.read(self._out, 65536)
+            except BlockingIOError:
+                continue
+            if chunk:
+                self._buffer += chunk
+            else:
+                self._eof = True
+
+    def _error(self, what: str, *, exited: bool = True) -> AdapterError:
+        code = self._proc.poll()
+        status = f" (exit code {code})" if exited and code is not None else ""
+        return AdapterError(f"adapter {self.command!r}{status} {what}{self._stderr_tail()}")
+
+    def _stderr_tail(self, limit: int = 1500) -> str:
+        with contextlib.suppress(OSError, ValueError):
+            self._stderr.flush()
+            size = self._stderr.seek(0, os.SEEK_END)
+            self._stderr.seek(max(0, size - limit))
+            text = self._stderr.read().decode(errors="replace").strip()
+            if text:
+                return "\n  its standard error ended with:\n    " + text.replace("\n", "\n    ")
+        return ""
+
+    def kill(self) -> None:
+        """Kill the adapter's whole process group at once (no grace period)."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout=5)
+
+    def close(self, grace: float = 1.0) -> None:
+        """Close the adapter's input, give it `grace` seconds to exit, then end its group."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(OSError):
+            self._stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout=grace)
+        # Even after a clean exit, children it left behind share its process group.
+        self.kill()
+        self._selector.close()
+        with contextlib.suppress(OSError):
+            self._proc.stdout.close()  # type: ignore[union-attr]
+        self._stderr.close()
+
+    def __enter__(self) -> Adapter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _show(raw: bytes, limit: int = 200) -> str:
+    text = raw.decode(errors="replace")
+    return repr(text if len(text) <= limit else text[:limit] + "...")

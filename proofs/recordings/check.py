@@ -1,0 +1,44 @@
+"""The recordings check: all 600 tokio recordings replayed against a subject."""
+
+from __future__ import annotations
+
+import time
+
+from tidegate.proofs.core import CheckContext, CheckResult, Verdict
+from tidegate.proofs.protocol.queue_class import QueueFactory, QueueRunner, describe
+from tidegate.proofs.protocol.subjects import Runner, make_runner
+from tidegate.proofs.protocol.traces import recorded_traces
+from tidegate.proofs.recordings.replay import replay_all
+from tidegate.proofs.report import progress
+
+
+def check_recordings(subject: str, ctx: CheckContext) -> CheckResult:
+    """PASS when every recorded answer is reproduced by `subject` ("model" or "impl")."""
+    return check_recordings_with(make_runner(subject), subject, ctx)
+
+
+def check_recordings_with(runner: Runner, name: str, ctx: CheckContext) -> CheckResult:
+    """PASS when `runner` reproduces every recorded answer; FAIL lists the first
+    divergences and the first diverging trace as a line that replays anywhere."""
+    start = time.perf_counter()
+    traces = recorded_traces()
+    with progress(ctx.console, f"recordings on {name}", len(traces)) as tick:
+        report = replay_all(traces, runner, tick)
+    result = CheckResult(
+        name=f"recordings ({name})",
+        verdict=Verdict.PASS if report.ok else Verdict.FAIL,
+        cases=report.traces,
+        unit="traces",
+        seconds=time.perf_counter() - start,
+    )
+    shown = report.divergences[:5]
+    result.details.extend(d.describe() for d in shown)
+    result.details.extend(d.trace.to_json() for d in shown[:1])
+    if len(report.divergences) > len(shown):
+        result.details.append(f"... and {len(report.divergences) - len(shown)} more")
+    return result
+
+
+def check_recordings_on(factory: QueueFactory, ctx: CheckContext) -> CheckResult:
+    """The recordings check (every tokio recording replayed) against a queue class."""
+    return check_recordings_with(QueueRunner(factory), describe(factory), ctx)
