@@ -1,0 +1,3 @@
+module queueadapter
+
+go 1.19
