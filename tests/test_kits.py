@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tidegate.proofs.exitcodes import ExitCode
+from tidegate.proofs.core import ExitCode
 
 from .conftest import REPO
 
