@@ -1,0 +1,351 @@
+"""Breadth-first exploration over packed states, a level at a time on numpy arrays.
+
+The same search as `tidegate.proofs.explore.explore`, with the same answers — states,
+transitions, depth, every catalogue property checked in every state and transition,
+the same shortest counterexamples and witnesses, trace for trace — at a fraction of the
+cost per state:
+
+- a state is one 64-bit integer (`tidegate.proofs.packed`); an action is computed for
+  a whole frontier at once, and so is every property;
+- the visited set is one sorted array; each chunk of successors is sorted, reduced to
+  its first occurrences and merged in;
+- a level keeps, per state, only the index of its parent in the previous level (4
+  bytes) and the action (1 byte); counterexamples and witnesses are rebuilt from them
+  after the search, by replaying the actions on the model.
+
+Ties between shortest paths resolve as in the reference explorer: a level's states are
+kept in the order the reference would first reach them (parent's order, then the
+action order of `packed.Action`), which makes every path rebuilt the shortest path
+first in that order (the shortlex-least one).
+
+Budgets: `max_seconds` and `max_memory` (bytes of resident memory) are checked before
+each chunk of at most `CHUNK` states; a run that would exceed either stops there with
+`complete` False and `stopped` saying which budget ran out.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tidegate import model
+from tidegate.proofs.explore import Bounds, Exploration, Outcome, Reach
+from tidegate.proofs.packed import (
+    ACTIONS,
+    ANSWERS,
+    U64,
+    Action,
+    Code,
+    Fields,
+    Layout,
+    Moves,
+    fields,
+    initial,
+    layout_for,
+    op_of,
+    successors,
+    tables,
+)
+from tidegate.proofs.packed_properties import STATE, STEP
+from tidegate.proofs.properties import CATALOGUE, OFF_CONTRACT, WITNESSES, Property, Witness
+from tidegate.proofs.traces import Step, Trace
+
+CHUNK = 1 << 19
+"""States of a frontier expanded together: bounds the temporaries (about 300 bytes a
+state) and how long a budget can be overrun."""
+
+_WIDTH = len(ACTIONS)
+_NONE = np.uint64(2**64 - 1)
+"""Marks a successor that is not a new-state candidate (disabled action, self-loop);
+no packed state has every bit set, since the receiver field is never 3."""
+
+BYTES_PER_STATE = 8 + 4 + 1
+"""What the search keeps per state: its key in the visited set, its parent index and
+the action that reached it."""
+
+
+class MemoryBudgetError(ValueError):
+    """Raised when `max_memory` is below what Python and numpy need to start (names it)."""
+
+
+@dataclass
+class FastExploration(Exploration):
+    """An `Exploration`, with why it stopped early and what it cost in memory."""
+
+    stopped: str | None = None
+    """None when complete; otherwise which budget ran out, and where."""
+    peak_rss: int = 0
+    """Peak resident memory of the process, bytes (includes what ran before)."""
+
+
+def rss() -> int:
+    """Resident memory of this process now, in bytes."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_rss() -> int:
+    """Peak resident memory of this process so far, in bytes."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def explore_fast(
+    bounds: Bounds,
+    *,
+    max_seconds: float | None = None,
+    max_memory: int | None = None,
+    tick: Callable[[int], None] | None = None,
+) -> FastExploration:
+    """Explore every state reachable within `bounds`, checking the whole catalogue.
+
+    Stops early, with `complete` False and `stopped` set, once `max_seconds` have
+    passed or when the next chunk would take the process's resident memory past
+    `max_memory` bytes. `tick` is called with the number of states found after each
+    chunk. Raises `packed.LayoutError` when the bounds need more than 64 bits a state.
+    """
+    return _Search(bounds, max_seconds, max_memory, tick).run()
+
+
+@dataclass
+class _First:
+    """Where something first happened: level, index in that level, action (or None)."""
+
+    level: int
+    index: int
+    action: Action | None
+
+
+class _Search:
+    def __init__(
+        self,
+        bounds: Bounds,
+        max_seconds: float | None,
+        max_memory: int | None,
+        tick: Callable[[int], None] | None,
+    ) -> None:
+        self.bounds = bounds
+        self.layout: Layout = layout_for(
+            bounds.capacity, bounds.cap, bounds.queue_items, bounds.other_items
+        )
+        self.tables = tables(self.layout)
+        self.max_seconds = max_seconds
+        self.max_memory = max_memory
+        self.tick = tick
+        self.parents: list[npt.NDArray[np.uint32]] = [np.zeros(1, dtype=np.uint32)]
+        self.actions: list[npt.NDArray[np.uint8]] = [np.zeros(1, dtype=np.uint8)]
+        self.failed: dict[str, _First] = {}
+        self.reached: dict[str, _First] = {}
+        self.off_contract: _First | None = None
+        self.witness_codes = [_codes(w) for w in WITNESSES]
+
+    def run(self) -> FastExploration:
+        start = time.perf_counter()
+        deadline = None if self.max_seconds is None else start + self.max_seconds
+        result = FastExploration(self.bounds)
+        visited: U64 = np.array([initial(self.layout)], dtype=np.uint64)
+        frontier = visited.copy()
+        level = 0
+        stopped: str | None = None
+        while frontier.size and stopped is None:
+            parents: list[npt.NDArray[np.uint32]] = []
+            actions: list[npt.NDArray[np.uint8]] = []
+            found: list[U64] = []
+            for lo in range(0, len(frontier), CHUNK):
+                stopped = self._budget(deadline, len(visited), min(CHUNK, len(frontier) - lo))
+                if stopped is not None:
+                    stopped += f" (at depth {level}, {len(visited):,} states found)"
+                    break
+                chunk = frontier[lo : lo + CHUNK]
+                visited, new, parent, action, moves = self._expand(level, lo, chunk, visited)
+                result.transitions += moves
+                found.append(new)
+                parents.append(parent + np.uint32(lo))
+                actions.append(action)
+                if self.tick is not None:
+                    self.tick(len(visited))
+            frontier = np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
+            if frontier.size:
+                self.parents.append(np.concatenate(parents))
+                self.actions.append(np.concatenate(actions))
+                level += 1
+                if stopped is not None:
+                    # The next level's states were found but never expanded or checked.
+                    break
+        result.states = len(visited)
+        result.depth = level
+        result.complete = stopped is None
+        result.stopped = stopped
+        result.outcomes = [Outcome(p, self._trace_for(self.failed.get(p.name), p.name)) for p in CATALOGUE]
+        result.reaches = [Reach(w, self._trace_for(self.reached.get(w.name), w.name)) for w in WITNESSES]
+        result.reaches.append(
+            Reach(OFF_CONTRACT, self._trace_for(self.off_contract, "off-contract"), off_contract=True)
+        )
+        result.seconds = time.perf_counter() - start
+        result.peak_rss = peak_rss()
+        return result
+
+    def _budget(self, deadline: float | None, known: int, chunk: int) -> str | None:
+        if deadline is not None and time.perf_counter() > deadline:
+            return f"time budget of {self.max_seconds:g} s ran out"
+        if self.max_memory is not None:
+            # The chunk's temporaries, and the visited set copied once by the merge.
+            need = rss() + chunk * _WIDTH * 48 + chunk * 300 + known * 8 * 2
+            if need > self.max_memory:
+                return (
+                    f"memory budget of {self.max_memory:,} bytes would be exceeded "
+                    f"(about {need:,} bytes needed for the next {chunk:,} states)"
+                )
+        return None
+
+    def _expand(
+        self, level: int, offset: int, keys: U64, visited: U64
+    ) -> tuple[U64, U64, npt.NDArray[np.uint32], npt.NDArray[np.uint8], int]:
+        """Check and expand `keys` (states `offset`.. of `level`); merge new states into
+        `visited`. Returns the new visited set, the new states in discovery order, their
+        parents (indices into `keys`) and actions, and the transitions counted."""
+        f = fields(self.layout, self.tables, keys)
+        self._check_states(level, offset, f)
+        n = len(keys)
+        candidates = np.empty((n, _WIDTH), dtype=np.uint64)
+        moves = 0
+        for action in ACTIONS:
+            m = successors(self.layout, f, action)
+            moves += int(np.count_nonzero(m.enabled))
+            self._check_step(level, offset, f, m)
+            fresh = m.enabled & (m.after != keys)
+            candidates[:, action] = np.where(fresh, m.after, _NONE)
+        flat = candidates.ravel()
+        positions = np.flatnonzero(flat != _NONE)
+        values = flat[positions]
+        unique, first = _first_occurrences(values, self.layout.bits)
+        at = np.searchsorted(visited, unique)
+        known = at < len(visited)
+        known[known] = visited[at[known]] == unique[known]
+        new = ~known
+        visited = np.insert(visited, at[new], unique[new])
+        picked = np.zeros(len(values), dtype=np.bool_)
+        picked[first[new]] = True
+        order = np.flatnonzero(picked)
+        where = positions[order]
+        parent = (where // _WIDTH).astype(np.uint32)
+        action_taken = (where % _WIDTH).astype(np.uint8)
+        return visited, values[order], parent, action_taken, moves
+
+    def _check_states(self, level: int, offset: int, f: Fields) -> None:
+        for name, predicate in STATE.items():
+            if name in self.failed:
+                continue
+            bad = predicate(self.layout, f)
+            if bad.any():
+                self.failed[name] = _First(level, offset + int(bad.argmax()), None)
+        if self.off_contract is None:
+            dropped = f.receiver == 2
+            if dropped.any():
+                self.off_contract = _First(level, offset + int(dropped.argmax()), Action.RECV)
+
+    def _check_step(self, level: int, offset: int, f: Fields, m: Moves) -> None:
+        for name, predicate in STEP.items():
+            if not _may_improve(self.failed.get(name), level, offset, m.action):
+                continue
+            bad = predicate(self.layout, f, m) & m.enabled
+            if bad.any():
+                _keep_first(self.failed, name, _First(level, offset + int(bad.argmax()), m.action))
+        for witness, (action, codes) in zip(WITNESSES, self.witness_codes, strict=True):
+            if action is not m.action or not _may_improve(self.reached.get(witness.name), level, offset, action):
+                continue
+            hit = np.isin(m.answer, codes) & m.enabled
+            if hit.any():
+                _keep_first(self.reached, witness.name, _First(level, offset + int(hit.argmax()), action))
+
+    def _path(self, level: int, index: int) -> list[Action]:
+        path: list[Action] = []
+        while level > 0:
+            path.append(Action(int(self.actions[level][index])))
+            index = int(self.parents[level][index])
+            level -= 1
+        path.reverse()
+        return path
+
+    def _trace_for(self, first: _First | None, label: str) -> Trace | None:
+        if first is None:
+            return None
+        path = self._path(first.level, first.index)
+        if first.action is not None:
+            path.append(first.action)
+        return replay(self.bounds, path, label)
+
+
+def _may_improve(known: _First | None, level: int, offset: int, action: Action) -> bool:
+    """False when `known` is certainly earlier than anything in this chunk and action."""
+    if known is None:
+        return True
+    return known.level == level and known.index >= offset
+
+
+def _keep_first(table: dict[str, _First], name: str, candidate: _First) -> None:
+    known = table.get(name)
+    if known is None or _order(candidate) < _order(known):
+        table[name] = candidate
+
+
+def _order(first: _First) -> tuple[int, int, int]:
+    return (first.level, first.index, -1 if first.action is None else int(first.action))
+
+
+def _codes(witness: Witness) -> tuple[Action, npt.NDArray[np.uint8]]:
+    """The action a witness is about and the answer codes it accepts."""
+    from tidegate.model import Ok
+
+    action = next(a for a in ACTIONS if op_of(a, 0, 0).name is witness.op)
+    samples = {**ANSWERS, Code.ITEM: Ok(1)}
+    codes = [int(c) for c, answer in samples.items() if witness.matches(answer)]
+    return action, np.array(codes, dtype=np.uint8)
+
+
+def _first_occurrences(values: U64, key_bits: int) -> tuple[U64, npt.NDArray[np.intp]]:
+    """The distinct `values`, sorted, and the index of each one's first occurrence."""
+    if not len(values):
+        return values, np.zeros(0, dtype=np.intp)
+    index_bits = (len(values) - 1).bit_length()
+    if key_bits + index_bits <= 64:
+        # One sort of (value, index) packed in a word: the first of each run of equal
+        # values is its first occurrence.
+        packed = (values << np.uint64(index_bits)) | np.arange(len(values), dtype=np.uint64)
+        packed.sort()
+        sorted_values = packed >> np.uint64(index_bits)
+        index = (packed & np.uint64((1 << index_bits) - 1)).astype(np.intp)
+    else:
+        index = np.argsort(values, kind="stable")
+        sorted_values = values[index]
+    head = np.empty(len(values), dtype=np.bool_)
+    head[0] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=head[1:])
+    return sorted_values[head], index[head]
+
+
+def replay(bounds: Bounds, actions: list[Action], label: str) -> Trace:
+    """The trace of `actions` from a fresh subject, with the model's answers."""
+    s = model.new(bounds.capacity, bounds.cap)
+    queued = others = 0
+    steps = []
+    for action in actions:
+        op = op_of(action, queued, others)
+        queued += action is Action.ENQUEUE
+        others += action is Action.SEND
+        s, answer, _ = model.apply(s, op)
+        steps.append(Step(op, answer))
+    name = label.replace(" ", "").replace("->", "-")
+    return Trace(
+        f"explore-{name}-{bounds.capacity}-{bounds.cap}", bounds.capacity, bounds.cap, tuple(steps)
+    )
+
+
+def catalogue_supported(catalogue: tuple[Property, ...]) -> bool:
+    """True when every property of `catalogue` has an array form here."""
+    return all(p.name in STATE or p.name in STEP for p in catalogue)
