@@ -134,6 +134,8 @@ class _Search:
             bounds.capacity, bounds.cap, bounds.queue_items, bounds.other_items
         )
         self.tables = tables(self.layout)
+        # Small enough that a candidate's index fits beside its key in one word.
+        self.chunk = max(1, min(CHUNK, (1 << (64 - self.layout.bits)) // _WIDTH))
         self.max_seconds = max_seconds
         self.max_memory = max_memory
         self.tick = tick
@@ -156,12 +158,12 @@ class _Search:
             parents: list[npt.NDArray[np.uint32]] = []
             actions: list[npt.NDArray[np.uint8]] = []
             found: list[U64] = []
-            for lo in range(0, len(frontier), CHUNK):
-                stopped = self._budget(deadline, len(visited), min(CHUNK, len(frontier) - lo))
+            for lo in range(0, len(frontier), self.chunk):
+                stopped = self._budget(deadline, len(visited), min(self.chunk, len(frontier) - lo))
                 if stopped is not None:
                     stopped += f" (at depth {level}, {len(visited):,} states found)"
                     break
-                chunk = frontier[lo : lo + CHUNK]
+                chunk = frontier[lo : lo + self.chunk]
                 visited, new, parent, action, moves = self._expand(level, lo, chunk, visited)
                 result.transitions += moves
                 found.append(new)
@@ -181,10 +183,16 @@ class _Search:
         result.depth = level
         result.complete = stopped is None
         result.stopped = stopped
-        result.outcomes = [Outcome(p, self._trace_for(self.failed.get(p.name), p.name)) for p in CATALOGUE]
-        result.reaches = [Reach(w, self._trace_for(self.reached.get(w.name), w.name)) for w in WITNESSES]
+        result.outcomes = [
+            Outcome(p, self._trace_for(self.failed.get(p.name), p.name)) for p in CATALOGUE
+        ]
+        result.reaches = [
+            Reach(w, self._trace_for(self.reached.get(w.name), w.name)) for w in WITNESSES
+        ]
         result.reaches.append(
-            Reach(OFF_CONTRACT, self._trace_for(self.off_contract, "off-contract"), off_contract=True)
+            Reach(
+                OFF_CONTRACT, self._trace_for(self.off_contract, "off-contract"), off_contract=True
+            )
         )
         result.seconds = time.perf_counter() - start
         result.peak_rss = peak_rss()
@@ -257,11 +265,15 @@ class _Search:
             if bad.any():
                 _keep_first(self.failed, name, _First(level, offset + int(bad.argmax()), m.action))
         for witness, (action, codes) in zip(WITNESSES, self.witness_codes, strict=True):
-            if action is not m.action or not _may_improve(self.reached.get(witness.name), level, offset, action):
+            if action is not m.action or not _may_improve(
+                self.reached.get(witness.name), level, offset, action
+            ):
                 continue
             hit = np.isin(m.answer, codes) & m.enabled
             if hit.any():
-                _keep_first(self.reached, witness.name, _First(level, offset + int(hit.argmax()), action))
+                _keep_first(
+                    self.reached, witness.name, _First(level, offset + int(hit.argmax()), action)
+                )
 
     def _path(self, level: int, index: int) -> list[Action]:
         path: list[Action] = []

@@ -27,6 +27,7 @@ operation at a time, without building model objects.
 from __future__ import annotations
 
 import enum
+import itertools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -105,7 +106,11 @@ ANSWERS: dict[Code, Answer] = {
 
 def code_of(answer: Answer) -> Code:
     """The code of a model answer (`ITEM` for ok with an int)."""
-    if isinstance(answer, Ok) and isinstance(answer.value, int) and not isinstance(answer.value, bool):
+    if (
+        isinstance(answer, Ok)
+        and isinstance(answer.value, int)
+        and not isinstance(answer.value, bool)
+    ):
         return Code.ITEM
     for code, known in ANSWERS.items():
         if known == answer:
@@ -202,7 +207,7 @@ def encode(layout: Layout, s: Subject, queued: int, others: int) -> int:
     ):
         raise PackError(f"state holds an item not yet submitted: {buffer} {backlog}")
     for held in (held_queue, held_other):
-        if any(a >= b for a, b in zip(held, held[1:], strict=False)):
+        if any(a >= b for a, b in itertools.pairwise(held)):
             raise PackError(f"items held out of order: {held}")
     tags = 1 << len(buffer)
     for j, x in enumerate(buffer):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tidegate.proofs.packed import Action, Code, Fields, Layout, Mask, Moves, U64
+from tidegate.proofs.packed import U64, Action, Code, Fields, Layout, Mask, Moves
 
 StatePredicate = Callable[[Layout, Fields], Mask]
 StepPredicate = Callable[[Layout, Fields, Moves], Mask]
@@ -31,6 +31,11 @@ def _masks(layout: Layout, keys: U64) -> tuple[U64, U64]:
     q = (keys >> np.uint64(layout.qmask_shift)) & np.uint64((1 << layout.queue_items) - 1)
     o = (keys >> np.uint64(layout.omask_shift)) & np.uint64((1 << layout.other_items) - 1)
     return q, o
+
+
+def _bool(mask: object) -> Mask:
+    """`mask` typed as the boolean array it is (numpy's comparisons type as Any)."""
+    return np.asarray(mask, dtype=np.bool_)
 
 
 def backlog_beyond_cap(layout: Layout, f: Fields) -> Mask:
@@ -49,7 +54,7 @@ def queue_full_not_at_cap(layout: Layout, f: Fields, m: Moves) -> Mask:
         return np.zeros(len(f.keys), dtype=np.bool_)
     unchanged = m.after == f.keys + np.uint64(1 << layout.queued_shift)
     qf = m.answer == Code.QUEUE_FULL
-    return qf & ((f.backlog < layout.cap) | ~unchanged)
+    return _bool(qf & ((f.backlog < layout.cap) | ~unchanged))
 
 
 def received_out_of_order(layout: Layout, f: Fields, m: Moves) -> Mask:
@@ -57,7 +62,7 @@ def received_out_of_order(layout: Layout, f: Fields, m: Moves) -> Mask:
     if m.action is not Action.RECV:
         return np.zeros(len(f.keys), dtype=np.bool_)
     after_q, _ = _masks(layout, m.after)
-    return (m.received_q != 0) & ((after_q & (m.received_q - _ONE)) != 0)
+    return _bool((m.received_q != 0) & ((after_q & (m.received_q - _ONE)) != 0))
 
 
 def silent_loss(layout: Layout, f: Fields, m: Moves) -> Mask:
@@ -82,7 +87,7 @@ def silent_loss(layout: Layout, f: Fields, m: Moves) -> Mask:
         bad |= discards & (m.answer != Code.CLOSED)
     elif m.action is not Action.DROP:
         bad |= discards
-    return bad
+    return _bool(bad)
 
 
 def queue_full_with_room(layout: Layout, f: Fields, m: Moves) -> Mask:
@@ -90,21 +95,21 @@ def queue_full_with_room(layout: Layout, f: Fields, m: Moves) -> Mask:
     if m.action is not Action.ENQUEUE:
         return np.zeros(len(f.keys), dtype=np.bool_)
     room = (f.length < np.uint64(layout.capacity)) & (f.receiver == 0)
-    return (m.answer == Code.QUEUE_FULL) & room
+    return _bool((m.answer == Code.QUEUE_FULL) & room)
 
 
 def lost_to_closed_drain(layout: Layout, f: Fields, m: Moves) -> Mask:
     """try_drain_one answered Closed (it discarded an accepted item)."""
     if m.action is not Action.DRAIN:
         return np.zeros(len(f.keys), dtype=np.bool_)
-    return m.answer == Code.CLOSED
+    return _bool(m.answer == Code.CLOSED)
 
 
 def ok_while_not_open(layout: Layout, f: Fields, m: Moves) -> Mask:
     """enqueue_or_send answered ok while the receiver was closed or dropped."""
     if m.action is not Action.ENQUEUE:
         return np.zeros(len(f.keys), dtype=np.bool_)
-    return (m.answer == Code.OK) & (f.receiver != 0)
+    return _bool((m.answer == Code.OK) & (f.receiver != 0))
 
 
 STATE: dict[str, StatePredicate] = {
