@@ -25,11 +25,14 @@ each chunk of at most `CHUNK` states; a run that would exceed either stops there
 
 from __future__ import annotations
 
+import itertools
 import os
 import resource
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,9 +45,8 @@ from tidegate.proofs.packed import (
     U64,
     Action,
     Code,
-    Fields,
     Layout,
-    Moves,
+    Mask,
     fields,
     initial,
     layout_for,
@@ -59,6 +61,10 @@ from tidegate.proofs.traces import Step, Trace
 CHUNK = 1 << 19
 """States of a frontier expanded together: bounds the temporaries (about 300 bytes a
 state) and how long a budget can be overrun."""
+
+SPLIT = 8192
+"""Chunks this large or larger are split between the workers; smaller ones are not
+worth a thread's hand-off."""
 
 _WIDTH = len(ACTIONS)
 _NONE = np.uint64(2**64 - 1)
@@ -101,15 +107,19 @@ def explore_fast(
     max_seconds: float | None = None,
     max_memory: int | None = None,
     tick: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> FastExploration:
     """Explore every state reachable within `bounds`, checking the whole catalogue.
 
     Stops early, with `complete` False and `stopped` set, once `max_seconds` have
     passed or when the next chunk would take the process's resident memory past
     `max_memory` bytes. `tick` is called with the number of states found after each
-    chunk. Raises `packed.LayoutError` when the bounds need more than 64 bits a state.
+    chunk. `workers` threads share each chunk (default: the available cores, at most 2).
+    Raises `packed.LayoutError` when the bounds need more than 52 bits a state.
     """
-    return _Search(bounds, max_seconds, max_memory, tick).run()
+    if workers is None:
+        workers = min(2, len(os.sched_getaffinity(0)))
+    return _Search(bounds, max_seconds, max_memory, tick, workers).run()
 
 
 @dataclass
@@ -121,6 +131,26 @@ class _First:
     action: Action | None
 
 
+@dataclass
+class _Part:
+    """What checking and expanding one run of a frontier's states found.
+
+    Indices are relative to the run: `positions` (state * actions + action) and
+    `values` list the successors that may be new, in discovery order; `firsts` packs
+    each distinct one's key above the index of its first occurrence in `values`,
+    sorted. The check results give each newly failed property, reached witness and
+    the first dropped state as (state index, action).
+    """
+
+    transitions: int
+    positions: npt.NDArray[np.intp]
+    values: U64
+    firsts: U64
+    failed: dict[str, tuple[int, Action | None]]
+    reached: dict[str, tuple[int, Action]]
+    dropped: int | None
+
+
 class _Search:
     def __init__(
         self,
@@ -128,6 +158,7 @@ class _Search:
         max_seconds: float | None,
         max_memory: int | None,
         tick: Callable[[int], None] | None,
+        workers: int,
     ) -> None:
         self.bounds = bounds
         self.layout: Layout = layout_for(
@@ -135,10 +166,12 @@ class _Search:
         )
         self.tables = tables(self.layout)
         # Small enough that a candidate's index fits beside its key in one word.
-        self.chunk = max(1, min(CHUNK, (1 << (64 - self.layout.bits)) // _WIDTH))
+        self.chunk = min(CHUNK, (1 << (64 - self.layout.bits)) // _WIDTH)
+        self.index_bits = (self.chunk * _WIDTH - 1).bit_length()
         self.max_seconds = max_seconds
         self.max_memory = max_memory
         self.tick = tick
+        self.workers = workers
         self.parents: list[npt.NDArray[np.uint32]] = [np.zeros(1, dtype=np.uint32)]
         self.actions: list[npt.NDArray[np.uint8]] = [np.zeros(1, dtype=np.uint8)]
         self.failed: dict[str, _First] = {}
@@ -147,6 +180,10 @@ class _Search:
         self.witness_codes = [_codes(w) for w in WITNESSES]
 
     def run(self) -> FastExploration:
+        with ThreadPoolExecutor(self.workers) as pool:
+            return self._run(pool)
+
+    def _run(self, pool: ThreadPoolExecutor) -> FastExploration:
         start = time.perf_counter()
         deadline = None if self.max_seconds is None else start + self.max_seconds
         result = FastExploration(self.bounds)
@@ -164,7 +201,7 @@ class _Search:
                     stopped += f" (at depth {level}, {len(visited):,} states found)"
                     break
                 chunk = frontier[lo : lo + self.chunk]
-                visited, new, parent, action, moves = self._expand(level, lo, chunk, visited)
+                visited, new, parent, action, moves = self._expand(pool, level, lo, chunk, visited)
                 result.transitions += moves
                 found.append(new)
                 parents.append(parent + np.uint32(lo))
@@ -212,68 +249,103 @@ class _Search:
         return None
 
     def _expand(
-        self, level: int, offset: int, keys: U64, visited: U64
+        self, pool: ThreadPoolExecutor, level: int, offset: int, keys: U64, visited: U64
     ) -> tuple[U64, U64, npt.NDArray[np.uint32], npt.NDArray[np.uint8], int]:
         """Check and expand `keys` (states `offset`.. of `level`); merge new states into
         `visited`. Returns the new visited set, the new states in discovery order, their
-        parents (indices into `keys`) and actions, and the transitions counted."""
-        f = fields(self.layout, self.tables, keys)
-        self._check_states(level, offset, f)
-        n = len(keys)
-        candidates = np.empty((n, _WIDTH), dtype=np.uint64)
+        parents (indices into `keys`) and actions, and the transitions counted.
+
+        The states are split into one run per worker, checked and expanded in parallel
+        (numpy lets go of the GIL on large arrays); the runs' results are then joined in
+        order, so the first of anything is the same as with one worker.
+        """
+        runs = self.workers if len(keys) >= SPLIT else 1
+        bounds = [len(keys) * i // runs for i in range(runs + 1)]
+        slices = [keys[a:b] for a, b in itertools.pairwise(bounds)]
+        parts = list(pool.map(self._part, slices)) if runs > 1 else [self._part(slices[0])]
         moves = 0
-        for action in ACTIONS:
-            m = successors(self.layout, f, action)
-            moves += int(np.count_nonzero(m.enabled))
-            self._check_step(level, offset, f, m)
-            fresh = m.enabled & (m.after != keys)
-            candidates[:, action] = np.where(fresh, m.after, _NONE)
-        flat = candidates.ravel()
-        positions = np.flatnonzero(flat != _NONE)
-        values = flat[positions]
-        unique, first = _first_occurrences(values, self.layout.bits)
+        positions, values, firsts = [], [], []
+        seen = 0
+        for start, part in zip(bounds, parts, strict=False):
+            moves += part.transitions
+            self._record(level, offset + start, part)
+            positions.append(part.positions + start * _WIDTH)
+            values.append(part.values)
+            firsts.append(part.firsts + np.uint64(seen))
+            seen += len(part.values)
+        flat_positions = np.concatenate(positions)
+        all_values = np.concatenate(values)
+        packed = np.concatenate(firsts)
+        if runs > 1:
+            # Each run is sorted, so a stable sort (timsort) merges them in linear time;
+            # the index packed below the key puts the earlier occurrence first.
+            packed.sort(kind="stable")
+            packed = packed[_heads(packed >> np.uint64(self.index_bits))]
+        unique = packed >> np.uint64(self.index_bits)
+        first = (packed & np.uint64((1 << self.index_bits) - 1)).astype(np.intp)
         at = np.searchsorted(visited, unique)
         known = at < len(visited)
         known[known] = visited[at[known]] == unique[known]
         new = ~known
         visited = np.insert(visited, at[new], unique[new])
-        picked = np.zeros(len(values), dtype=np.bool_)
+        picked = np.zeros(len(all_values), dtype=np.bool_)
         picked[first[new]] = True
         order = np.flatnonzero(picked)
-        where = positions[order]
+        where = flat_positions[order]
         parent = (where // _WIDTH).astype(np.uint32)
         action_taken = (where % _WIDTH).astype(np.uint8)
-        return visited, values[order], parent, action_taken, moves
+        return visited, all_values[order], parent, action_taken, moves
 
-    def _check_states(self, level: int, offset: int, f: Fields) -> None:
-        for name, predicate in STATE.items():
-            if name in self.failed:
-                continue
-            bad = predicate(self.layout, f)
-            if bad.any():
-                self.failed[name] = _First(level, offset + int(bad.argmax()), None)
+    def _part(self, keys: U64) -> _Part:
+        """Check and expand one run of states; reads `self` but changes nothing."""
+        f = fields(self.layout, self.tables, keys)
+        failed: dict[str, tuple[int, Action | None]] = {}
+        reached: dict[str, tuple[int, Action]] = {}
+        for name, state_predicate in STATE.items():
+            if name not in self.failed:
+                bad = state_predicate(self.layout, f)
+                if bad.any():
+                    failed[name] = (int(bad.argmax()), None)
+        dropped = None
         if self.off_contract is None:
-            dropped = f.receiver == 2
-            if dropped.any():
-                self.off_contract = _First(level, offset + int(dropped.argmax()), Action.RECV)
+            is_dropped = f.receiver == 2
+            if is_dropped.any():
+                dropped = int(is_dropped.argmax())
+        candidates = np.empty((len(keys), _WIDTH), dtype=np.uint64)
+        moves = 0
+        for action in ACTIONS:
+            m = successors(self.layout, f, action)
+            moves += int(np.count_nonzero(m.enabled))
+            for name, step_predicate in STEP.items():
+                if name not in self.failed:
+                    bad = step_predicate(self.layout, f, m) & m.enabled
+                    if bad.any():
+                        _keep_first(failed, name, (int(bad.argmax()), action))
+            for witness, (about, codes) in zip(WITNESSES, self.witness_codes, strict=True):
+                if about is action and witness.name not in self.reached:
+                    hit = np.isin(m.answer, codes) & m.enabled
+                    if hit.any():
+                        _keep_first(reached, witness.name, (int(hit.argmax()), action))
+            fresh = m.enabled & (m.after != keys)
+            candidates[:, action] = np.where(fresh, m.after, _NONE)
+        flat = candidates.ravel()
+        positions = np.flatnonzero(flat != _NONE)
+        values = flat[positions]
+        bits = np.uint64(self.index_bits)
+        packed = (values << bits) | np.arange(len(values), dtype=np.uint64)
+        packed.sort()
+        if len(packed):
+            packed = packed[_heads(packed >> bits)]
+        return _Part(moves, positions, values, packed, failed, reached, dropped)
 
-    def _check_step(self, level: int, offset: int, f: Fields, m: Moves) -> None:
-        for name, predicate in STEP.items():
-            if not _may_improve(self.failed.get(name), level, offset, m.action):
-                continue
-            bad = predicate(self.layout, f, m) & m.enabled
-            if bad.any():
-                _keep_first(self.failed, name, _First(level, offset + int(bad.argmax()), m.action))
-        for witness, (action, codes) in zip(WITNESSES, self.witness_codes, strict=True):
-            if action is not m.action or not _may_improve(
-                self.reached.get(witness.name), level, offset, action
-            ):
-                continue
-            hit = np.isin(m.answer, codes) & m.enabled
-            if hit.any():
-                _keep_first(
-                    self.reached, witness.name, _First(level, offset + int(hit.argmax()), action)
-                )
+    def _record(self, level: int, offset: int, part: _Part) -> None:
+        """Keep the part's firsts that are the first of the whole search so far."""
+        for name, (index, action) in part.failed.items():
+            self.failed.setdefault(name, _First(level, offset + index, action))
+        for name, (index, taken) in part.reached.items():
+            self.reached.setdefault(name, _First(level, offset + index, taken))
+        if self.off_contract is None and part.dropped is not None:
+            self.off_contract = _First(level, offset + part.dropped, Action.RECV)
 
     def _path(self, level: int, index: int) -> list[Action]:
         path: list[Action] = []
@@ -293,21 +365,28 @@ class _Search:
         return replay(self.bounds, path, label)
 
 
-def _may_improve(known: _First | None, level: int, offset: int, action: Action) -> bool:
-    """False when `known` is certainly earlier than anything in this chunk and action."""
-    if known is None:
-        return True
-    return known.level == level and known.index >= offset
+T = TypeVar("T", tuple[int, Action | None], tuple[int, Action])
 
 
-def _keep_first(table: dict[str, _First], name: str, candidate: _First) -> None:
+def _keep_first(table: dict[str, T], name: str, candidate: T) -> None:
+    """Keep `candidate` if it comes before what `table` has: by state, then action."""
     known = table.get(name)
     if known is None or _order(candidate) < _order(known):
         table[name] = candidate
 
 
-def _order(first: _First) -> tuple[int, int, int]:
-    return (first.level, first.index, -1 if first.action is None else int(first.action))
+def _order(first: tuple[int, Action | None]) -> tuple[int, int]:
+    index, action = first
+    return (index, -1 if action is None else int(action))
+
+
+def _heads(sorted_keys: U64) -> Mask:
+    """True at the first element of each run of equal values of a sorted array."""
+    head = np.empty(len(sorted_keys), dtype=np.bool_)
+    if len(head):
+        head[0] = True
+        np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=head[1:])
+    return head
 
 
 def _codes(witness: Witness) -> tuple[Action, npt.NDArray[np.uint8]]:
@@ -318,27 +397,6 @@ def _codes(witness: Witness) -> tuple[Action, npt.NDArray[np.uint8]]:
     samples = {**ANSWERS, Code.ITEM: Ok(1)}
     codes = [int(c) for c, answer in samples.items() if witness.matches(answer)]
     return action, np.array(codes, dtype=np.uint8)
-
-
-def _first_occurrences(values: U64, key_bits: int) -> tuple[U64, npt.NDArray[np.intp]]:
-    """The distinct `values`, sorted, and the index of each one's first occurrence."""
-    if not len(values):
-        return values, np.zeros(0, dtype=np.intp)
-    index_bits = (len(values) - 1).bit_length()
-    if key_bits + index_bits <= 64:
-        # One sort of (value, index) packed in a word: the first of each run of equal
-        # values is its first occurrence.
-        packed = (values << np.uint64(index_bits)) | np.arange(len(values), dtype=np.uint64)
-        packed.sort()
-        sorted_values = packed >> np.uint64(index_bits)
-        index = (packed & np.uint64((1 << index_bits) - 1)).astype(np.intp)
-    else:
-        index = np.argsort(values, kind="stable")
-        sorted_values = values[index]
-    head = np.empty(len(values), dtype=np.bool_)
-    head[0] = True
-    np.not_equal(sorted_values[1:], sorted_values[:-1], out=head[1:])
-    return sorted_values[head], index[head]
 
 
 def replay(bounds: Bounds, actions: list[Action], label: str) -> Trace:

@@ -121,6 +121,11 @@ def code_of(answer: Answer) -> Code:
 _RECEIVERS = (ReceiverState.OPEN, ReceiverState.CLOSED, ReceiverState.DROPPED)
 
 
+MAX_BITS = 52
+"""The widest packed state: the search sorts a successor's key with its index (at least
+12 bits) in one 64-bit word."""
+
+
 class LayoutError(ValueError):
     """Raised when bounds need more than 64 bits per packed state; names the bounds."""
 
@@ -169,20 +174,24 @@ class Layout:
         return self.others_shift + self.other_items.bit_length()
 
     def check(self) -> None:
-        """Raise LayoutError when a packed state would not fit in 64 bits."""
-        if self.bits > 64:
+        """Raise LayoutError when a packed state needs more than `MAX_BITS`."""
+        if self.bits > MAX_BITS:
             raise LayoutError(
                 f"C={self.capacity} NQ={self.queue_items} NO={self.other_items} needs "
-                f"{self.bits} bits per packed state; the packed explorer holds at most 64 "
+                f"{self.bits} bits per packed state; the packed explorer holds at most "
+                f"{MAX_BITS} "
                 "(C + 2 + NQ + NO + 2 + bit lengths of NQ and NO)"
             )
 
-    def field(self, shift: int, width: int) -> int:
-        return ((1 << width) - 1) << shift
+    @property
+    def held_mask(self) -> int:
+        """The held items of a state: `(key >> qmask_shift) & held_mask`, numbered bit
+        i-1 for queue item i and bit NQ+i-1 for other item 1000+i."""
+        return (1 << (self.queue_items + self.other_items)) - 1
 
 
 def layout_for(capacity: int, cap: int, queue_items: int, other_items: int) -> Layout:
-    """The layout for these bounds; raises LayoutError when it needs more than 64 bits."""
+    """The layout for these bounds; raises LayoutError when it needs more than MAX_BITS."""
     layout = Layout(capacity, cap, queue_items, other_items)
     layout.check()
     return layout
@@ -328,20 +337,17 @@ class Moves(NamedTuple):
 
     `enabled` says where the action is a transition; elsewhere `after` and `answer`
     are meaningless. The item sets are bit masks in the layout's `qmask`/`omask`
-    numbering: what the step accepted (`gained_*`), handed to the receiver
-    (`received_*`) and discarded (`discarded_*`).
+    numbering of `Layout.held`: what the step accepted (`gained`), handed to the
+    receiver (`received`) and discarded (`discarded`).
     """
 
     action: Action
     enabled: Mask
     after: U64
     answer: npt.NDArray[np.uint8]
-    gained_q: U64
-    gained_o: U64
-    received_q: U64
-    received_o: U64
-    discarded_q: U64
-    discarded_o: U64
+    gained: U64
+    received: U64
+    discarded: U64
 
 
 def _lowest(mask: U64) -> U64:
@@ -364,8 +370,8 @@ def successors(layout: Layout, f: Fields, action: Action) -> Moves:
     answer = np.zeros(n, dtype=np.uint8)
     is_open = f.receiver == 0
     free = f.length < np.uint64(layout.capacity)
-    qs, os_ = np.uint64(layout.qmask_shift), np.uint64(layout.omask_shift)
-    gq = go = rq = ro = dq = do = zero
+    qs, nq = np.uint64(layout.qmask_shift), np.uint64(layout.queue_items)
+    gained = received = discarded = zero
     if action is Action.ENQUEUE:
         enabled = f.queued < np.uint64(layout.queue_items)
         pending = f.backlog > 0
@@ -376,8 +382,8 @@ def successors(layout: Layout, f: Fields, action: Action) -> Moves:
         accepted = ~queue_full & ~closed
         answer[queue_full] = Code.QUEUE_FULL
         answer[closed] = Code.CLOSED
-        gq = np.where(accepted, _ONE << f.queued, zero)
-        after = f.keys + np.uint64(1 << layout.queued_shift) + (gq << qs)
+        gained = np.where(accepted, _ONE << f.queued, zero)
+        after = f.keys + np.uint64(1 << layout.queued_shift) + (gained << qs)
         after += np.where(to_channel, _ONE << f.length, zero)
     elif action is Action.DRAIN:
         enabled = np.ones(n, dtype=np.bool_)
@@ -387,15 +393,15 @@ def successors(layout: Layout, f: Fields, action: Action) -> Moves:
         answer[:] = Code.OK_FALSE
         answer[sent] = Code.OK_TRUE
         answer[closed] = Code.CLOSED
-        dq = np.where(closed, _lowest(_strip(f)), zero)
-        after = f.keys + np.where(sent, _ONE << f.length, zero) - (dq << qs)
+        discarded = np.where(closed, _lowest(_strip(f)), zero)
+        after = f.keys + np.where(sent, _ONE << f.length, zero) - (discarded << qs)
     elif action is Action.SEND:
         enabled = f.others < np.uint64(layout.other_items)
         sent = is_open & free
         answer[~is_open] = Code.CLOSED
         answer[is_open & ~free] = Code.FULL
-        go = np.where(sent, _ONE << f.others, zero)
-        after = f.keys + np.uint64(1 << layout.others_shift) + (go << os_)
+        gained = np.where(sent, _ONE << (f.others + nq), zero)
+        after = f.keys + np.uint64(1 << layout.others_shift) + (gained << qs)
         after += np.where(sent, np.uint64(2) << f.length, zero)
     elif action is Action.RECV:
         enabled = f.receiver != 2
@@ -403,19 +409,18 @@ def successors(layout: Layout, f: Fields, action: Action) -> Moves:
         other = item & ((f.tags & _ONE) == _ONE)
         answer[:] = Code.EMPTY
         answer[item] = Code.ITEM
-        ro = np.where(other, _lowest(f.omask), zero)
-        rq = np.where(item & ~other, _lowest(f.qmask), zero)
+        received = np.where(other, _lowest(f.omask) << nq, zero)
+        received |= np.where(item & ~other, _lowest(f.qmask), zero)
         tag_mask = np.uint64((1 << layout.tag_bits) - 1)
         shifted = (f.keys & ~tag_mask) | (f.tags >> _ONE)
-        after = np.where(item, shifted - (rq << qs) - (ro << os_), f.keys)
+        after = np.where(item, shifted - (received << qs), f.keys)
     elif action is Action.DROP:
         enabled = f.receiver != 2
-        dq = f.qmask ^ _strip(f)
-        do = f.omask
+        discarded = (f.qmask ^ _strip(f)) | (f.omask << nq)
         tag_mask = np.uint64((1 << layout.tag_bits) - 1)
-        after = ((f.keys & ~tag_mask) | _ONE) - (dq << qs) - (do << os_)
+        after = ((f.keys & ~tag_mask) | _ONE) - (discarded << qs)
         after += (np.uint64(2) - f.receiver) << np.uint64(layout.receiver_shift)
     else:
         enabled = is_open
         after = f.keys + np.uint64(1 << layout.receiver_shift)
-    return Moves(action, enabled, after, answer, gq, go, rq, ro, dq, do)
+    return Moves(action, enabled, after, answer, gained, received, discarded)

@@ -27,10 +27,8 @@ StepPredicate = Callable[[Layout, Fields, Moves], Mask]
 _ONE = np.uint64(1)
 
 
-def _masks(layout: Layout, keys: U64) -> tuple[U64, U64]:
-    q = (keys >> np.uint64(layout.qmask_shift)) & np.uint64((1 << layout.queue_items) - 1)
-    o = (keys >> np.uint64(layout.omask_shift)) & np.uint64((1 << layout.other_items) - 1)
-    return q, o
+def _held(layout: Layout, keys: U64) -> U64:
+    return (keys >> np.uint64(layout.qmask_shift)) & np.uint64(layout.held_mask)
 
 
 def _bool(mask: object) -> Mask:
@@ -61,28 +59,23 @@ def received_out_of_order(layout: Layout, f: Fields, m: Moves) -> Mask:
     """A queue item received while a smaller queue item is still held."""
     if m.action is not Action.RECV:
         return np.zeros(len(f.keys), dtype=np.bool_)
-    after_q, _ = _masks(layout, m.after)
-    return _bool((m.received_q != 0) & ((after_q & (m.received_q - _ONE)) != 0))
+    # Queue items are the held mask's low NQ bits: a held queue item below the one
+    # received is a held bit below it.
+    queue_item = (m.received != 0) & (m.received < np.uint64(1 << layout.queue_items))
+    return _bool(queue_item & ((_held(layout, m.after) & (m.received - _ONE)) != 0))
 
 
 def silent_loss(layout: Layout, f: Fields, m: Moves) -> Mask:
     """Held items before plus the one accepted differ from held items after plus the
     one received plus the ones discarded; or items discarded by an operation other
     than drop_receiver or a Closed try_drain_one."""
-    after_q, after_o = _masks(layout, m.after)
-    was_q, was_o = f.qmask | m.gained_q, f.omask | m.gained_o
-    now_q = after_q | m.received_q | m.discarded_q
-    now_o = after_o | m.received_o | m.discarded_o
+    before, after = _held(layout, f.keys), _held(layout, m.after)
     count = np.bitwise_count
-    # Sets equal and sizes add up: then no item is in two places or lost.
-    bad = (was_q != now_q) | (was_o != now_o)
-    bad |= (count(f.qmask) + count(m.gained_q)) != (
-        count(after_q) + count(m.received_q) + count(m.discarded_q)
-    )
-    bad |= (count(f.omask) + count(m.gained_o)) != (
-        count(after_o) + count(m.received_o) + count(m.discarded_o)
-    )
-    discards = (m.discarded_q | m.discarded_o) != 0
+    # The same set on both sides, and sizes that add up: so no item is in two places
+    # (or counted twice), and none is lost.
+    bad = (before | m.gained) != (after | m.received | m.discarded)
+    bad |= count(before) + count(m.gained) != count(after) + count(m.received) + count(m.discarded)
+    discards = m.discarded != 0
     if m.action is Action.DRAIN:
         bad |= discards & (m.answer != Code.CLOSED)
     elif m.action is not Action.DROP:

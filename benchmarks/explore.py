@@ -1,0 +1,183 @@
+"""Benchmark: the packed explorer against the reference explorer, a bare BFS, and SPIN.
+
+Run on demand (never a pass/fail test):
+
+    .venv/bin/python benchmarks/explore.py [--repeat N] [--big] [--no-slow-baselines]
+
+Every (explorer, bounds) run is a fresh child process, so that its peak resident
+memory is its own: bytes/state is (peak RSS - RSS before the search) / states. Runs
+are interleaved round by round and the best of `--repeat` is kept, so that load from
+other work on the machine falls on each explorer alike; the figures that matter are
+the ratios to the baselines of the same run. SPIN 6.5.2's figures (compiled C,
+36-byte state vectors, from issue 11) are printed beside them, not measured here.
+
+- `packed`: `tidegate.proofs.fast_explore.explore_fast`, every property checked;
+- `reference`: `tidegate.proofs.explore.explore`, every property checked;
+- `bare`: below, a plain BFS over tuples with the rules inlined and a set of
+  visited states: no properties, no traces (the issue's "bare 54-line BFS").
+
+The reference explorer at 4,8,16,6 takes minutes (`--no-slow-baselines` skips it and
+the bare BFS there); 4,8,18,8 (`--big`) is measured for the packed explorer only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections import deque
+from typing import Any
+
+BOUNDS = [(1, 1, 3, 2), (4, 8, 12, 4), (4, 8, 16, 6)]
+BIG = (4, 8, 18, 8)
+SLOW = {(4, 8, 16, 6)}
+"""Bounds at which the baselines take minutes."""
+
+SPIN = {
+    (4, 8, 12, 4): (104_290, 0.07, None),
+    (4, 8, 16, 6): (4_211_404, 4.8, None),
+    (4, 8, 18, 8): (43_131_582, 58.6, 3 * 2**30),
+}
+"""SPIN 6.5.2 as issue 11 reports it: states, seconds, memory (bytes, where given)."""
+
+
+def bare_bfs(capacity: int, cap: int, queue_items: int, other_items: int) -> int:
+    """Reachable states by the issue's rules on plain tuples, nothing checked; the count.
+
+    A state is (buffer, backlog, receiver, queued, others) with receiver 0 open,
+    1 closed, 2 dropped; the rules are `tidegate.model.subject`'s, inlined.
+    """
+    start: tuple[tuple[int, ...], tuple[int, ...], int, int, int] = ((), (), 0, 0, 0)
+    seen = {start}
+    todo = deque([start])
+    while todo:
+        state = todo.popleft()
+        buf, back, rx, q, o = state
+        room = rx == 0 and len(buf) < capacity
+        nexts = []
+        if q < queue_items:
+            item = q + 1
+            if back:
+                nexts.append((buf, back + (item,) if len(back) < cap else back, rx, q + 1, o))
+            elif room:
+                nexts.append((buf + (item,), back, rx, q + 1, o))
+            elif rx == 0 and cap > 0:
+                nexts.append((buf, (item,), rx, q + 1, o))
+            else:
+                nexts.append((buf, back, rx, q + 1, o))
+        if back and rx != 0:
+            nexts.append((buf, back[1:], rx, q, o))
+        elif back and room:
+            nexts.append((buf + back[:1], back[1:], rx, q, o))
+        if o < other_items:
+            nexts.append((buf + (1001 + o,) if room else buf, back, rx, q, o + 1))
+        if rx != 2:
+            nexts.append((buf[1:], back, rx, q, o))
+            nexts.append(((), back, 2, q, o))
+        if rx == 0:
+            nexts.append((buf, back, 1, q, o))
+        for following in nexts:
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return len(seen)
+
+
+def run_one(engine: str, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
+    """One search in this process: states, seconds, and resident memory it added."""
+    from tidegate.proofs.explore import Bounds, explore
+    from tidegate.proofs.fast_explore import explore_fast, peak_rss, rss
+
+    before = rss()
+    start = time.perf_counter()
+    if engine == "packed":
+        r = explore_fast(Bounds(*bounds))
+        assert r.complete and r.invariants_hold()
+        states = r.states
+    elif engine == "reference":
+        ref = explore(Bounds(*bounds))
+        assert ref.complete and ref.invariants_hold()
+        states = ref.states
+    else:
+        states = bare_bfs(*bounds)
+    seconds = time.perf_counter() - start
+    return {"states": states, "seconds": seconds, "added": max(peak_rss() - before, 0)}
+
+
+def measure(engine: str, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", engine, ",".join(map(str, bounds))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
+    parser.add_argument("--big", action="store_true", help="also 4,8,18,8 (packed only, long)")
+    parser.add_argument(
+        "--no-slow-baselines", action="store_true", help="skip the baselines at 4,8,16,6"
+    )
+    parser.add_argument("--one", nargs=2, metavar=("ENGINE", "C,K,NQ,NO"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        engine, text = args.one
+        c, k, nq, no = (int(x) for x in text.split(","))
+        print(json.dumps(run_one(engine, (c, k, nq, no))))
+        return
+    plan: list[tuple[str, tuple[int, int, int, int]]] = []
+    for bounds in [*BOUNDS, *([BIG] if args.big else [])]:
+        plan.append(("packed", bounds))
+        if bounds == BIG or (bounds in SLOW and args.no_slow_baselines):
+            continue
+        plan += [("reference", bounds), ("bare", bounds)]
+    best: dict[tuple[str, tuple[int, int, int, int]], dict[str, Any]] = {}
+    for round_ in range(args.repeat):
+        for engine, bounds in plan:
+            if round_ and (bounds == BIG or (bounds in SLOW and engine != "packed")):
+                continue  # measured once: minutes per run
+            r = measure(engine, bounds)
+            known = best.get((engine, bounds))
+            if known is None or r["seconds"] < known["seconds"]:
+                best[(engine, bounds)] = r
+            print(
+                f"  {engine:9} {bounds}: {r['states']:>11,} states {r['seconds']:8.3f} s",
+                file=sys.stderr,
+            )
+    print(
+        f"{'bounds':14} {'explorer':10} {'states':>12} {'seconds':>9} {'states/s':>12} "
+        f"{'bytes/state':>11} {'x reference':>11} {'x bare':>7}"
+    )
+    for bounds in [*BOUNDS, *([BIG] if args.big else [])]:
+        label = ",".join(map(str, bounds))
+        ref, bare = best.get(("reference", bounds)), best.get(("bare", bounds))
+        for engine in ("packed", "reference", "bare"):
+            if (engine, bounds) not in best:
+                continue
+            r = best[(engine, bounds)]
+            rate = r["states"] / r["seconds"]
+            vs_ref = f"{ref['seconds'] / r['seconds']:10.1f}x" if ref else f"{'-':>11}"
+            vs_bare = f"{bare['seconds'] / r['seconds']:6.1f}x" if bare else f"{'-':>7}"
+            print(
+                f"{label:14} {engine:10} {r['states']:>12,} {r['seconds']:>9.3f} {rate:>12,.0f} "
+                f"{r['added'] / r['states']:>11.1f} {vs_ref} {vs_bare}"
+            )
+        if bounds in SPIN:
+            states, seconds, memory = SPIN[bounds]
+            mem = f"{memory / states:>11.1f}" if memory else f"{'-':>11}"
+            packed = best[("packed", bounds)]
+            print(
+                f"{label:14} {'SPIN 6.5.2':10} {states:>12,} {seconds:>9.3f} "
+                f"{states / seconds:>12,.0f} {mem}   (published; packed is "
+                f"{seconds / packed['seconds']:.2f}x SPIN's speed)"
+            )
+
+
+if __name__ == "__main__":
+    main()
