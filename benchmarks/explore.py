@@ -11,8 +11,8 @@ other work on the machine falls on each explorer alike; the figures that matter 
 the ratios to the baselines of the same run. SPIN 6.5.2's figures (compiled C,
 36-byte state vectors, from issue 11) are printed beside them, not measured here.
 
-- `packed`: `tidegate.proofs.fast_explore.explore_fast`, every property checked;
-- `reference`: `tidegate.proofs.explore.explore`, every property checked;
+- `packed`: `tidegate.proofs.explore.fast.explore_fast`, every property checked;
+- `reference`: `tidegate.proofs.explore.search.explore`, every property checked;
 - `bare`: below, a plain BFS over tuples with the rules inlined and a set of
   visited states: no properties, no traces (the issue's "bare 54-line BFS").
 
@@ -87,8 +87,8 @@ def bare_bfs(capacity: int, cap: int, queue_items: int, other_items: int) -> int
 
 def run_one(engine: str, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
     """One search in this process: states, seconds, and resident memory it added."""
-    from tidegate.proofs.explore import Bounds, explore
-    from tidegate.proofs.fast_explore import explore_fast, peak_rss, rss
+    from tidegate.proofs.explore.fast import explore_fast, peak_rss, rss
+    from tidegate.proofs.explore.search import Bounds, explore
 
     before = rss()
     start = time.perf_counter()

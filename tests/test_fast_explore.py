@@ -10,12 +10,13 @@ import pytest
 
 from tidegate import model
 from tidegate.model import Op, OpName, ReceiverState, Subject
-from tidegate.proofs import fast_explore, packed
-from tidegate.proofs.explore import Bounds, explore
-from tidegate.proofs.fast_explore import explore_fast
-from tidegate.proofs.packed import Action, Code, Layout, Moves
-from tidegate.proofs.packed_properties import STATE, STEP
-from tidegate.proofs.properties import CATALOGUE, OTHER_BASE, Moment
+from tidegate.proofs.explore import fast as fast_explore
+from tidegate.proofs.explore import packed
+from tidegate.proofs.explore.fast import explore_fast
+from tidegate.proofs.explore.packed import Action, Code, Layout, Moves
+from tidegate.proofs.explore.packed_properties import STATE, STEP
+from tidegate.proofs.explore.properties import CATALOGUE, OTHER_BASE, Moment
+from tidegate.proofs.explore.search import Bounds, explore
 
 # Every bound set the test suite and verify's quick profile explore, and a few more
 # shapes: no items, cap 0, capacity above cap, a long backlog.

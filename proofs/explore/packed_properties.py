@@ -1,10 +1,10 @@
 """The property catalogue as predicates over arrays of packed states and moves.
 
-Each entry of `tidegate.proofs.properties.CATALOGUE` has its array form here, under the
+Each entry of `tidegate.proofs.explore.properties.CATALOGUE` has its array form here, under the
 same name: `STATE[name]` maps the fields of an array of states to where the statement
 fails; `STEP[name]` maps an array of states and one action's moves to where the
 statement fails. They say what the model-object predicates say, in the packed layout
-of `tidegate.proofs.packed`; `tests/test_fast_explore.py` holds both forms to the same
+of `tidegate.proofs.explore.packed`; `tests/test_fast_explore.py` holds both forms to the same
 verdicts.
 
 One statement is held by the layout itself rather than computed: the queue's items
@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tidegate.proofs.packed import U64, Action, Code, Fields, Layout, Mask, Moves
+from tidegate.proofs.explore.packed import U64, Action, Code, Fields, Layout, Mask, Moves
 
 StatePredicate = Callable[[Layout, Fields], Mask]
 StepPredicate = Callable[[Layout, Fields, Moves], Mask]

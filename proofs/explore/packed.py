@@ -1,6 +1,6 @@
 """The exploration's canonical state packed into one 64-bit integer, and its step on arrays.
 
-A state of the exploration (see `tidegate.proofs.explore`) holds item values, but the
+A state of the exploration (see `tidegate.proofs.explore.search`) holds item values, but the
 values are canonical: the queue submits 1, 2, … and the other producer 1001, 1002, …,
 each in order, and the queue's items reach the channel in order. So a state is fully
 given by *which* items are held and by the interleaving of the two producers' items in
@@ -51,7 +51,7 @@ from tidegate.model import (
     ReceiverState,
     Subject,
 )
-from tidegate.proofs.properties import OTHER_BASE
+from tidegate.proofs.explore.properties import OTHER_BASE
 
 U64 = npt.NDArray[np.uint64]
 Mask = npt.NDArray[np.bool_]

@@ -1,11 +1,11 @@
 """Breadth-first exploration over packed states, a level at a time on numpy arrays.
 
-The same search as `tidegate.proofs.explore.explore`, with the same answers — states,
+The same search as `tidegate.proofs.explore.search.explore`, with the same answers — states,
 transitions, depth, every catalogue property checked in every state and transition,
 the same shortest counterexamples and witnesses, trace for trace — at a fraction of the
 cost per state:
 
-- a state is one 64-bit integer (`tidegate.proofs.packed`); an action is computed for
+- a state is one 64-bit integer (`tidegate.proofs.explore.packed`); an action is computed for
   a whole frontier at once, and so is every property;
 - the visited set is one sorted array; each chunk of successors is sorted, reduced to
   its first occurrences and merged in;
@@ -38,8 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tidegate import model
-from tidegate.proofs.explore import Bounds, Exploration, Outcome, Reach
-from tidegate.proofs.packed import (
+from tidegate.proofs.explore.packed import (
     ACTIONS,
     ANSWERS,
     U64,
@@ -54,9 +53,10 @@ from tidegate.proofs.packed import (
     successors,
     tables,
 )
-from tidegate.proofs.packed_properties import STATE, STEP
-from tidegate.proofs.properties import CATALOGUE, OFF_CONTRACT, WITNESSES, Property, Witness
-from tidegate.proofs.traces import Step, Trace
+from tidegate.proofs.explore.packed_properties import STATE, STEP
+from tidegate.proofs.explore.properties import CATALOGUE, OFF_CONTRACT, WITNESSES, Property, Witness
+from tidegate.proofs.explore.search import Bounds, Exploration, ExploreOutcome, Reach
+from tidegate.proofs.protocol.traces import Step, Trace
 
 CHUNK = 1 << 19
 """States of a frontier expanded together: bounds the temporaries (about 300 bytes a
@@ -221,7 +221,7 @@ class _Search:
         result.complete = stopped is None
         result.stopped = stopped
         result.outcomes = [
-            Outcome(p, self._trace_for(self.failed.get(p.name), p.name)) for p in CATALOGUE
+            ExploreOutcome(p, self._trace_for(self.failed.get(p.name), p.name)) for p in CATALOGUE
         ]
         result.reaches = [
             Reach(w, self._trace_for(self.reached.get(w.name), w.name)) for w in WITNESSES
