@@ -1,25 +1,56 @@
-"""The `tidegate` command line, built from each capability's `cli.register`."""
+"""The `tidegate` command line: the parser, built from each capability's `cli.register`, and
+the one place where a command's outcome becomes its exit code.
+
+A command's `run(args)` returns its `Verdict`, or raises a `TidegateError` (a
+usage or input error, an adapter that broke the protocol): `main` prints that
+as `tidegate CMD: error: MESSAGE` on standard error and exits 2. Interrupted
+with Ctrl-C, a command has proved nothing: `interrupted` on standard error, exit 3.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from tidegate.proofs import verify
-from tidegate.proofs.conform import cli as conform
-from tidegate.proofs.core import ExitCode
-from tidegate.proofs.explore import cli as explore
-from tidegate.proofs.interleave import cli as interleave
-from tidegate.proofs.protocol import cli as protocol
-from tidegate.proofs.recordings import cli as recordings
-from tidegate.proofs.simulate import cli as simulate
+from tidegate.proofs.core import ExitCode, TidegateError, Verdict
 
-# Each module here provides register(subparsers); a new capability adds its cli here.
-COMMANDS = (verify, recordings, protocol, conform, explore, interleave, simulate)
+COMMANDS = (
+    "tidegate.proofs.verify",
+    "tidegate.proofs.recordings.cli",
+    "tidegate.proofs.protocol.cli",
+    "tidegate.proofs.conform.cli",
+    "tidegate.proofs.explore.cli",
+    "tidegate.proofs.interleave.cli",
+    "tidegate.proofs.simulate.cli",
+)
+"""The modules whose `register(subparsers)` adds their commands, in `--help` order. They are
+imported when the parser is built, so that each may import `exit_code` from here."""
+
+_EXIT_CODES = {
+    Verdict.PASS: ExitCode.OK,
+    Verdict.FAIL: ExitCode.FAILED,
+    Verdict.INCONCLUSIVE: ExitCode.INCONCLUSIVE,
+}
+
+
+def exit_code(outcome: Verdict | TidegateError) -> ExitCode:
+    """The exit code of a command that concluded `outcome`: its verdict's, or USAGE (2) for
+    a usage or input error."""
+    if isinstance(outcome, TidegateError):
+        return ExitCode.USAGE
+    return _EXIT_CODES[outcome]
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The innermost parser's default wins, so errors name the whole command
+        # (`tidegate traces generate`), as argparse's own usage errors do.
+        self.set_defaults(command_name=self.prog)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(int(ExitCode.USAGE), f"{self.prog}: error: {message}\n")
@@ -35,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for command in COMMANDS:
-        command.register(sub)
+    for name in COMMANDS:
+        register = cast(Callable[[Any], None], importlib.import_module(name).register)
+        register(sub)
     return parser
 
 
@@ -44,10 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see `ExitCode`)."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        verdict: Verdict = args.run(args)
+    except TidegateError as exc:
+        print(f"{args.command_name}: error: {exc}", file=sys.stderr)
+        return int(exit_code(exc))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return int(ExitCode.INCONCLUSIVE)
+    return int(exit_code(verdict))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tidegate.proofs.core import CheckResult, Verdict
+from tidegate.proofs.protocol.traces import Trace
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -102,6 +103,14 @@ def write_junit(path: str | Path, suite: str, results: Sequence[CheckResult]) ->
         if result.findings:
             ET.SubElement(case, "system-out").text = "\n".join(result.findings)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def trace_lines(trace: Trace) -> list[str]:
+    """A trace for a person: one line per step (`1. enqueue_or_send(1) -> ok null`), then
+    the trace as the one line that replays it anywhere (`trace: {...}`)."""
+    lines = [f"{i}. {step.op} -> {step.result}" for i, step in enumerate(trace.steps, 1)]
+    lines.append(f"trace: {trace.to_json()}")
+    return lines
 
 
 def verdict_line(result: CheckResult) -> str:

@@ -1,18 +1,28 @@
-"""`tidegate verify`: every check, with progress, a summary table and the findings."""
+"""`tidegate verify`: every check in order, each timed, then the summary and the findings.
+
+Each capability's `check.py` gives what verify runs: functions from a
+`CheckContext` to a `CheckResult`, sized by `tidegate.proofs.profiles`. This
+module runs them in order, times each one with one clock, and hands the
+results to `tidegate.proofs.report`; `tidegate.proofs.cli` turns the overall
+verdict into the exit code.
+"""
 
 from __future__ import annotations
 
 import argparse
 import functools
 import time
+from collections.abc import Sequence
 
+from tidegate.proofs.cli import exit_code
 from tidegate.proofs.conform.check import check_conform
-from tidegate.proofs.core import Check, CheckContext, CheckResult, ExitCode, Profile, Verdict
+from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.crosshair.check import check_crosshair, check_crosshair_diff
 from tidegate.proofs.differential.check import check_differential
 from tidegate.proofs.explore.check import exploration_checks
 from tidegate.proofs.interleave.check import check_interleave
-from tidegate.proofs.protocol.queue_class import QueueClassError, QueueFactory, load_queue_class
+from tidegate.proofs.profiles import PROFILES
+from tidegate.proofs.protocol.queue_class import QueueFactory, load_queue_class
 from tidegate.proofs.recordings.check import check_recordings, check_recordings_on
 from tidegate.proofs.report import make_console, summary_table, verdict_line, write_junit
 
@@ -23,6 +33,8 @@ def checks_for(profile: Profile, queue_class: QueueFactory | None = None) -> lis
     With `queue_class`, the implementation's recordings and differential checks
     hold that queue class against the model instead of `tidegate.impl`'s.
     """
+    # A symbolic search of tidegate.impl's queue against the model: minutes, so thorough only.
+    diffbehavior = PROFILES[profile].crosshair.diffbehavior_in_verify and queue_class is None
     return [
         functools.partial(check_recordings, "model"),
         functools.partial(check_recordings, "impl")
@@ -31,11 +43,22 @@ def checks_for(profile: Profile, queue_class: QueueFactory | None = None) -> lis
         functools.partial(check_differential, queue_factory=queue_class),
         *exploration_checks(profile),
         check_crosshair,
-        # A symbolic search of the tidegate.impl queue against the model: minutes, so thorough only.
-        *([check_crosshair_diff] if profile is Profile.THOROUGH and queue_class is None else []),
+        *([check_crosshair_diff] if diffbehavior else []),
         check_conform,
         check_interleave,
     ]
+
+
+def run_checks(checks: Sequence[Check], ctx: CheckContext) -> list[CheckResult]:
+    """Run `checks` in order, each timed (its `seconds`), printing each verdict as it ends."""
+    results = []
+    for check in checks:
+        start = time.perf_counter()
+        result = check(ctx)
+        result.seconds = time.perf_counter() - start
+        results.append(result)
+        ctx.console.print(verdict_line(result))
+    return results
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,23 +89,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run_verify)
 
 
-def run_verify(args: argparse.Namespace) -> int:
+def run_verify(args: argparse.Namespace) -> Verdict:
     console = make_console()
-    queue_class: QueueFactory | None = None
-    if args.queue_class is not None:
-        try:
-            queue_class = load_queue_class(args.queue_class)
-        except QueueClassError as exc:
-            make_console(stderr=True).print(f"tidegate verify: error: {exc}", markup=False)
-            return int(ExitCode.USAGE)
+    queue_class = None if args.queue_class is None else load_queue_class(args.queue_class)
     ctx = CheckContext(Profile(args.profile), args.seed, console)
     console.print(f"tidegate verify: profile {ctx.profile.value}, seed {ctx.seed}")
-    results: list[CheckResult] = []
     start = time.perf_counter()
-    for check in checks_for(ctx.profile, queue_class):
-        result = check(ctx)
-        results.append(result)
-        console.print(verdict_line(result))
+    results = run_checks(checks_for(ctx.profile, queue_class), ctx)
     console.print(summary_table(results, plain=not console.is_terminal))
     findings = [f for r in results for f in r.findings]
     if findings:
@@ -96,27 +109,25 @@ def run_verify(args: argparse.Namespace) -> int:
                 console.print(f"  {line}", markup=False)
     if args.junit_xml:
         write_junit(args.junit_xml, "tidegate.verify", results)
-    code = overall(results)
+    verdict = overall(results)
     console.print(
         f"\n{len(results)} checks in {time.perf_counter() - start:.1f}s: "
-        f"{_verdict_words(code)} (exit {int(code)})"
+        f"{_VERDICT_WORDS[verdict]} (exit {int(exit_code(verdict))})"
     )
-    return int(code)
+    return verdict
 
 
-def overall(results: list[CheckResult]) -> ExitCode:
-    """FAILED if any check failed, else INCONCLUSIVE if any was, else OK (none run: FAILED)."""
+def overall(results: Sequence[CheckResult]) -> Verdict:
+    """FAIL if any check failed, else INCONCLUSIVE if any was, else PASS (none run: FAIL)."""
     if not results or any(r.verdict is Verdict.FAIL for r in results):
-        return ExitCode.FAILED
+        return Verdict.FAIL
     if any(r.verdict is Verdict.INCONCLUSIVE for r in results):
-        return ExitCode.INCONCLUSIVE
-    return ExitCode.OK
+        return Verdict.INCONCLUSIVE
+    return Verdict.PASS
 
 
-def _verdict_words(code: ExitCode) -> str:
-    return {
-        ExitCode.OK: "all checks hold",
-        ExitCode.FAILED: "a check FAILED",
-        ExitCode.INCONCLUSIVE: "INCONCLUSIVE (a budget ran out; not a pass)",
-        ExitCode.USAGE: "usage error",
-    }[code]
+_VERDICT_WORDS = {
+    Verdict.PASS: "all checks hold",
+    Verdict.FAIL: "a check FAILED",
+    Verdict.INCONCLUSIVE: "INCONCLUSIVE (a budget ran out; not a pass)",
+}

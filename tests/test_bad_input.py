@@ -116,7 +116,8 @@ def test_cli_reports_a_bad_trace_file_with_exit_2(tmp_path: Any, capsys: Any) ->
     path = tmp_path / "bad.jsonl"
     path.write_text("{nope\n")
     assert main(["replay", "--traces", str(path)]) == 2
-    assert "bad.jsonl:1: not JSON" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    assert err.startswith("tidegate replay: error: ") and "bad.jsonl:1: not JSON" in err
 
 
 def test_cli_usage_error_exits_2(capsys: Any) -> None:

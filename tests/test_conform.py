@@ -16,7 +16,7 @@ from tidegate.proofs.cli import main
 from tidegate.proofs.conform.coverage import SMALL_BOUNDS, CoverageKind, kinds_of, reachable_kinds
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
 from tidegate.proofs.conform.session import Settings, conform
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import ExitCode, Verdict
 from tidegate.proofs.protocol.subjects import make_runner
 from tidegate.proofs.protocol.traces import load_traces
 from tidegate.proofs.recordings.replay import replay_trace
@@ -47,14 +47,14 @@ def test_tidegate_serve_conforms(subject: str, recordings: bool) -> None:
     # The model replays the recordings in-process in test_recordings; once through a pipe is enough.
     outcome = conform(f"{SERVE} {subject}", replace(QUICK, recordings=recordings))
     assert outcome.error is None and outcome.found is None
-    assert outcome.code is ExitCode.OK
+    assert outcome.verdict is Verdict.PASS
     assert outcome.covered == outcome.reachable
     assert [p.name for p in outcome.phases] == ["traces", "coverage", "random"][1 - recordings :]
 
 
 def test_seed_oracle_conforms(oracle_path: Path) -> None:
     outcome = conform(str(oracle_path), Settings(max_examples=len(ANCHORS), check_protocol=True))
-    assert outcome.code is ExitCode.OK, outcome.error or outcome.found
+    assert outcome.verdict is Verdict.PASS, outcome.error or outcome.found
     assert outcome.protocol is not None and outcome.protocol.failures == []
     assert outcome.protocol.probes == 27
 
@@ -64,7 +64,7 @@ def test_check_protocol_fails_a_port_that_takes_bools_for_ints() -> None:
         f"{PORT} --bug bools-as-ints",
         replace(QUICK, recordings=False, max_examples=0, check_protocol=True),
     )
-    assert outcome.code is ExitCode.FAILED and outcome.found is None
+    assert outcome.verdict is Verdict.FAIL and outcome.found is None
     assert outcome.protocol is not None
     assert outcome.protocol.failures[:2] == [
         '{"op":"new","capacity":true,"cap":1}  (capacity is a bool): '
@@ -79,7 +79,7 @@ def test_check_protocol_requires_bad_request_for_non_objects_and_a_missing_op() 
         f"{PORT} --bug unsupported-non-objects",
         replace(QUICK, recordings=False, max_examples=0, check_protocol=True),
     )
-    assert outcome.code is ExitCode.FAILED and outcome.found is None
+    assert outcome.verdict is Verdict.FAIL and outcome.found is None
     assert outcome.protocol is not None
     assert [line.split("  ")[0] for line in outcome.protocol.failures] == [
         "[1]",
@@ -171,7 +171,9 @@ def test_a_bad_trace_file_names_file_and_line(
     bad.write_text(json.dumps({"id": "x", "capacity": 0, "cap": 1, "steps": []}) + "\n")
     code = in_process("conform", "--adapter", f"{SERVE} model", "--traces", str(bad))
     assert code == ExitCode.USAGE
-    assert f"{bad}:1: capacity must be >= 1, got 0" in capsys.readouterr().out
+    assert (
+        f"tidegate conform: error: {bad}:1: capacity must be >= 1, got 0" in capsys.readouterr().err
+    )
 
 
 def test_an_adapter_that_cannot_start_is_an_adapter_error(
@@ -179,7 +181,7 @@ def test_an_adapter_that_cannot_start_is_an_adapter_error(
 ) -> None:
     code = in_process("conform", "--adapter", "/nonexistent/port --serve", "--max-examples", "0")
     assert code == ExitCode.USAGE
-    assert "cannot start adapter '/nonexistent/port --serve'" in capsys.readouterr().out
+    assert "cannot start adapter '/nonexistent/port --serve'" in capsys.readouterr().err
 
 
 def in_process(*args: str) -> int:

@@ -21,7 +21,7 @@ from tidegate.proofs.conform.coverage import reachable_kinds
 from tidegate.proofs.conform.generate import coverage_cases
 from tidegate.proofs.conform.runner import run_case
 from tidegate.proofs.conform.session import Settings, conform
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import Verdict
 from tidegate.proofs.protocol.adapter import Adapter
 from tidegate.proofs.protocol.traces import recorded_traces
 
@@ -71,7 +71,7 @@ def assert_one_minimal(command: str, case: Case) -> None:
 def test_bug_is_caught_with_a_minimal_trace(bug: str) -> None:
     expected = BUGS.get(bug) or WIDE_BUGS[bug]
     outcome = conform(f"{PORT} {bug}", SETTINGS)
-    assert outcome.code is ExitCode.FAILED and outcome.error is None
+    assert outcome.verdict is Verdict.FAIL and outcome.error is None
     assert outcome.confirmed
     minimal = outcome.minimal
     assert minimal is not None
@@ -106,7 +106,7 @@ def test_a_wide_bug_passes_every_recording() -> None:
 def test_ring_wrap_after_128_sends_is_caught() -> None:
     # Ring-buffer counters that wrap at 128: invisible until 128+ items went through.
     outcome = conform(f"{PORT} ring-wrap-128", Settings(recordings=False))
-    assert outcome.code is ExitCode.FAILED and outcome.confirmed
+    assert outcome.verdict is Verdict.FAIL and outcome.confirmed
     assert outcome.minimal is not None
     assert len(outcome.minimal.case.ops) > 128
     assert_one_minimal(f"{PORT} ring-wrap-128", outcome.minimal.case)

@@ -7,8 +7,9 @@ import io
 from rich.console import Console
 
 from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
-from tidegate.proofs.explore.check import BOUNDS, exploration_checks
+from tidegate.proofs.explore.check import exploration_checks
 from tidegate.proofs.explore.search import Bounds
+from tidegate.proofs.profiles import PROFILES
 
 
 def run_all(
@@ -20,7 +21,9 @@ def run_all(
 
 def test_quick_bounds_pass_with_witnesses_and_findings() -> None:
     results = run_all()
-    assert [r.verdict for r in results] == [Verdict.PASS] * (len(BOUNDS[Profile.QUICK]) + 2)
+    assert [r.verdict for r in results] == [Verdict.PASS] * (
+        len(PROFILES[Profile.QUICK].explore.bounds) + 2
+    )
     assert results[0].name == "explore C=1 K=1 NQ=3 NO=2" and results[0].cases == 197
     witnesses, findings = results[-2], results[-1]
     assert witnesses.cases == 13 and witnesses.unit == "of 13 answers reached"

@@ -182,7 +182,8 @@ def test_the_command_runs_as_a_program() -> None:
         text=True,
         timeout=60,
     )
-    assert done.returncode == 2 and "must be NAME=VALUE" in done.stdout
+    assert done.returncode == 2 and "must be NAME=VALUE" in done.stderr
+    assert done.stderr.startswith("tidegate interleave: error: --replay: ")
 
 
 def test_the_verify_check_passes_at_quick_and_fails_when_a_finding_goes_missing(
@@ -191,15 +192,18 @@ def test_the_verify_check_passes_at_quick_and_fails_when_a_finding_goes_missing(
     from tidegate.proofs.core import CheckContext, Profile, Verdict
     from tidegate.proofs.interleave import bounds
     from tidegate.proofs.interleave import check as interleave_check
+    from tidegate.proofs.profiles import PROFILES
     from tidegate.proofs.report import make_console
 
     ctx = CheckContext(Profile.QUICK, 0, make_console())
     result = interleave_check.check_interleave(ctx)
     assert result.verdict is Verdict.PASS and result.cases > 100 and result.findings
     # The seed is expected to coalesce pings, but quick bounds are too small to show it.
-    monkeypatch.setitem(
-        interleave_check.EXPECTED, Profile.QUICK, (Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED)
+    quick = PROFILES[Profile.QUICK]
+    expecting = replace(
+        quick.interleave, seed_findings=(Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED)
     )
+    monkeypatch.setitem(PROFILES, Profile.QUICK, replace(quick, interleave=expecting))
     assert interleave_check.check_interleave(ctx).verdict is Verdict.FAIL
     monkeypatch.undo()
     # A variant that claims to remove a finding it still shows fails.

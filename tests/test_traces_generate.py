@@ -12,7 +12,7 @@ from tidegate.model import Err, Ok
 from tidegate.proofs.cli import main
 from tidegate.proofs.conform.session import Settings, conform
 from tidegate.proofs.conform.suite import generate_suite
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import ExitCode, Verdict
 from tidegate.proofs.protocol.itf import VARS, to_itf
 from tidegate.proofs.protocol.subjects import make_runner
 from tidegate.proofs.protocol.traces import load_traces
@@ -66,7 +66,7 @@ def test_cli_writes_a_suite_that_catches_a_broken_port(
         f"{PORT} full-before-closed",
         Settings(recordings=False, max_examples=0, traces=tuple(traces)),
     )
-    assert outcome.code is ExitCode.FAILED and outcome.source.startswith("gen-0-cover-")
+    assert outcome.verdict is Verdict.FAIL and outcome.source.startswith("gen-0-cover-")
 
 
 def test_itf_states_follow_the_model_with_exact_bigints() -> None:
@@ -131,6 +131,7 @@ def test_cli_unwritable_out_is_a_usage_error(
     blocker = tmp_path / "file"
     blocker.write_text("")
     target = str(blocker / "x.jsonl")
-    code, stdout = tidegate(capsys, "traces", "generate", "--out", target, "--runs", "0")
+    code = main(["traces", "generate", "--out", target, "--runs", "0"])
     assert code == ExitCode.USAGE
-    assert f"cannot write {target}" in stdout
+    err = capsys.readouterr().err
+    assert f"tidegate traces generate: error: cannot write {target}" in err

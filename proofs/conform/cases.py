@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tidegate import model
 from tidegate.model import Answer, Op, OpName
-from tidegate.proofs.protocol.traces import Step, Trace
+from tidegate.proofs.protocol.traces import Trace, model_answers, model_trace
 
 RECEIVER_OPS = frozenset({OpName.TRY_RECV, OpName.CLOSE, OpName.DROP_RECEIVER})
 """Operations a trace never issues once the receiver is dropped."""
@@ -30,17 +29,11 @@ class Case:
 
     def expected(self) -> list[Answer]:
         """The model's answer to every step."""
-        state = model.new(self.capacity, self.cap)
-        answers = []
-        for op in self.ops:
-            state, answer, _ = model.apply(state, op)
-            answers.append(answer)
-        return answers
+        return model_answers(self.capacity, self.cap, self.ops)
 
     def to_trace(self, trace_id: str) -> Trace:
         """This case as a PROTOCOL.md trace, the model's answers as its results."""
-        steps = tuple(Step(op, a) for op, a in zip(self.ops, self.expected(), strict=True))
-        return Trace(trace_id, self.capacity, self.cap, steps)
+        return model_trace(trace_id, self.capacity, self.cap, self.ops)
 
     def describe(self) -> str:
         """A short label: parameters and length."""

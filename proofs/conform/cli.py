@@ -13,9 +13,9 @@ from tidegate.proofs.conform.generate import ANCHORS
 from tidegate.proofs.conform.report import print_outcome
 from tidegate.proofs.conform.session import Settings, conform, planned_cases
 from tidegate.proofs.conform.suite import generate_suite
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import TidegateError, Verdict
 from tidegate.proofs.protocol.itf import to_itf
-from tidegate.proofs.protocol.traces import Trace, TraceFileError, load_traces, write_traces
+from tidegate.proofs.protocol.traces import load_traces, write_traces
 from tidegate.proofs.report import make_console, progress
 
 
@@ -106,15 +106,11 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.set_defaults(run=run_conform)
 
 
-def run_conform(args: argparse.Namespace) -> int:
+def run_conform(args: argparse.Namespace) -> Verdict:
+    """Conform the adapter; an adapter that broke the protocol is raised (exit 2) after the
+    report of what ran before it."""
     console = make_console()
-    try:
-        traces: list[Trace] = []
-        for path in args.traces:
-            traces.extend(load_traces(path))
-    except (OSError, TraceFileError) as exc:
-        console.print(f"error: {exc}", markup=False)
-        return int(ExitCode.USAGE)
+    traces = [trace for path in args.traces for trace in load_traces(path)]
     settings = Settings(
         seed=args.seed,
         max_examples=int(args.max_examples),
@@ -135,10 +131,11 @@ def run_conform(args: argparse.Namespace) -> int:
         try:
             write_traces(args.save_failures, [trace], append=True)
         except OSError as exc:
-            console.print(f"error: cannot append to {args.save_failures}: {exc}", markup=False)
-            return int(ExitCode.USAGE)
+            raise TidegateError(f"cannot append to {args.save_failures}: {exc}") from None
         console.print(f"appended the minimal trace to {args.save_failures}", markup=False)
-    return int(outcome.code)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.verdict
 
 
 def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -165,7 +162,8 @@ def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     g.set_defaults(run=run_traces)
 
 
-def run_traces(args: argparse.Namespace) -> int:
+def run_traces(args: argparse.Namespace) -> Verdict:
+    """Write the suite; FAIL if it does not cover every reachable transition."""
     console = make_console()
     suite = generate_suite(
         int(args.max_capacity), int(args.max_cap), int(args.runs), int(args.max_steps), args.seed
@@ -180,8 +178,7 @@ def run_traces(args: argparse.Namespace) -> int:
                 text = json.dumps(to_itf(trace), separators=(",", ":"))
                 (out / f"{trace.id}.itf.json").write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
-        console.print(f"error: cannot write {out}: {exc}", markup=False)
-        return int(ExitCode.USAGE)
+        raise TidegateError(f"cannot write {out}: {exc}") from None
     steps = sum(len(t.steps) for t in suite.traces)
     console.print(
         f"wrote {len(suite.traces)} traces ({steps:,} steps) to {out} ({args.format}): "
@@ -189,4 +186,4 @@ def run_traces(args: argparse.Namespace) -> int:
         f"1-{args.max_capacity}, cap 0-{args.max_cap}, and {args.runs} long random runs",
         markup=False,
     )
-    return int(ExitCode.OK if suite.covered == suite.transitions else ExitCode.FAILED)
+    return Verdict.PASS if suite.covered == suite.transitions else Verdict.FAIL

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from tidegate.proofs.cli import exit_code
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.conform.session import ConformOutcome
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import Verdict
 
 _WORDS = {
-    ExitCode.OK: "CONFORMS",
-    ExitCode.FAILED: "DIVERGED",
-    ExitCode.USAGE: "ADAPTER ERROR",
-    ExitCode.INCONCLUSIVE: "INCONCLUSIVE (the budget ended before the coverage goal; not a pass)",
+    Verdict.PASS: "CONFORMS",
+    Verdict.FAIL: "DIVERGED",
+    Verdict.INCONCLUSIVE: "INCONCLUSIVE (the budget ended before the coverage goal; not a pass)",
 }
 
 
@@ -46,7 +46,8 @@ def _where(mismatch: Mismatch) -> str:
 
 
 def print_outcome(console: Console, outcome: ConformOutcome) -> None:
-    """Print what the run covered and, if it diverged, the minimal trace."""
+    """Print what the run covered and, if it diverged, the minimal trace (an adapter error
+    itself is left to the caller, for standard error)."""
     for phase in outcome.phases:
         console.print(f"  {phase.name}: {phase.cases} cases, {phase.steps:,} steps")
     console.print(
@@ -61,8 +62,6 @@ def print_outcome(console: Console, outcome: ConformOutcome) -> None:
         console.print(f"  protocol: {report.probes - bad}/{report.probes} malformed-request probes")
         for line in report.failures:
             console.print(f"    FAIL {line}", markup=False)
-    if outcome.error is not None:
-        console.print(f"error: {outcome.error}", markup=False)
     if outcome.minimal is not None and outcome.found is not None:
         found, minimal = outcome.found, outcome.minimal
         console.print(
@@ -79,7 +78,9 @@ def print_outcome(console: Console, outcome: ConformOutcome) -> None:
         for line in step_table(minimal):
             console.print(f"  {line}", markup=False)
     rate = outcome.requests / outcome.seconds if outcome.seconds > 0 else 0.0
+    words = "ADAPTER ERROR" if outcome.error is not None else _WORDS[outcome.verdict]
+    code = exit_code(outcome.error or outcome.verdict)
     console.print(
-        f"{_WORDS[outcome.code]}: {outcome.requests:,} requests in {outcome.seconds:.1f}s "
-        f"({rate:,.0f}/s) (exit {int(outcome.code)})"
+        f"{words}: {outcome.requests:,} requests in {outcome.seconds:.1f}s "
+        f"({rate:,.0f}/s) (exit {int(code)})"
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tidegate import model
 from tidegate.model import OK, Answer
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.protocol.adapter import Adapter, AdapterError, Reply
@@ -77,14 +76,7 @@ def run_case(
 
 def _expected(case: Case, expected: Sequence[Answer] | None) -> list[Answer]:
     """The reference's answers to `new` and to every step."""
-    if expected is not None:
-        return [OK, *expected]
-    state = model.new(case.capacity, case.cap)
-    answers: list[Answer] = [OK]
-    for op in case.ops:
-        state, answer, _ = model.apply(state, op)
-        answers.append(answer)
-    return answers
+    return [OK, *(case.expected() if expected is None else expected)]
 
 
 def _confirm(adapter: Adapter, case: Case, wanted: list[Answer], at: int, got: Reply) -> Mismatch:

@@ -4,8 +4,9 @@
 shipped recordings and any extra traces, the coverage cases, then the random
 runs, comparing every answer. The first divergence is shrunk and confirmed on a
 fresh adapter process; an adapter that breaks the protocol ends the run with
-its error. The outcome's `code` is the exit code: 0 conforms, 1 diverged, 2
-adapter error, 3 the time budget ended before the coverage goal was met.
+its error. The outcome's `verdict`: PASS, it conforms; FAIL, it diverged or broke
+the protocol (then `error` says how, and `tidegate conform` exits 2);
+INCONCLUSIVE, the time budget ended before the coverage goal was met.
 
 The coverage goal: every reachable kind at `SMALL_BOUNDS`, and every anchor run
 (`ANCHORS`: caps 8, 32 and 64+, capacity 64+, hundreds of steps, items at the
@@ -27,7 +28,7 @@ from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_cas
 from tidegate.proofs.conform.probes import ProbeReport, run_probes
 from tidegate.proofs.conform.runner import Mismatch, run_case
 from tidegate.proofs.conform.shrink import shrink_mismatch
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import Verdict
 from tidegate.proofs.protocol.adapter import Adapter, AdapterError
 from tidegate.proofs.protocol.traces import Trace, recorded_traces
 
@@ -65,9 +66,9 @@ class Phase:
 
 @dataclass
 class ConformOutcome:
-    """Everything a conformance run found; `code` is its exit code."""
+    """Everything a conformance run found; `verdict` judges it (see the module docstring)."""
 
-    code: ExitCode = ExitCode.OK
+    verdict: Verdict = Verdict.PASS
     phases: list[Phase] = field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
@@ -75,7 +76,8 @@ class ConformOutcome:
     reachable: int = 0
     anchors_run: int = 0
     budget_ended: bool = False
-    error: str | None = None
+    error: AdapterError | None = None
+    """The adapter broke the protocol (the verdict is then FAIL)."""
     protocol: ProbeReport | None = None
     found: Mismatch | None = None
     """The divergence as first seen."""
@@ -129,7 +131,7 @@ def conform(command: str, settings: Settings, tick: Tick | None = None) -> Confo
     try:
         adapter = Adapter(command, timeout=settings.op_timeout)
     except AdapterError as exc:
-        outcome.code, outcome.error = ExitCode.USAGE, str(exc)
+        outcome.verdict, outcome.error = Verdict.FAIL, exc
         return outcome
     phases: dict[str, Phase] = {}
     label = "the protocol probes"
@@ -154,7 +156,7 @@ def conform(command: str, settings: Settings, tick: Tick | None = None) -> Confo
             if tick is not None:
                 tick(done + 1)
     except AdapterError as exc:
-        outcome.code, outcome.error = ExitCode.USAGE, f"during {label}: {exc}"
+        outcome.verdict, outcome.error = Verdict.FAIL, AdapterError(f"during {label}: {exc}")
     finally:
         outcome.requests = adapter.requests
         adapter.close()
@@ -162,9 +164,9 @@ def conform(command: str, settings: Settings, tick: Tick | None = None) -> Confo
     outcome.covered = len(covered)
     if outcome.error is None and outcome.found is not None:
         _minimize(command, settings, outcome)
-        outcome.code = ExitCode.FAILED
+        outcome.verdict = Verdict.FAIL
     elif outcome.error is None:
-        outcome.code = _verdict(outcome)
+        outcome.verdict = _verdict(outcome)
     outcome.seconds = time.monotonic() - start
     return outcome
 
@@ -174,11 +176,11 @@ def _targets() -> dict[CoverageKind, Case]:
     return reachable_kinds()
 
 
-def _verdict(outcome: ConformOutcome) -> ExitCode:
+def _verdict(outcome: ConformOutcome) -> Verdict:
     if outcome.protocol is not None and outcome.protocol.failures:
-        return ExitCode.FAILED
+        return Verdict.FAIL
     goal = outcome.covered == outcome.reachable and outcome.anchors_run == len(ANCHORS)
-    return ExitCode.OK if goal else ExitCode.INCONCLUSIVE
+    return Verdict.PASS if goal else Verdict.INCONCLUSIVE
 
 
 def _minimize(command: str, settings: Settings, outcome: ConformOutcome) -> None:

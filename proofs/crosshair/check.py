@@ -27,12 +27,11 @@ answer differently.
 from __future__ import annotations
 
 import pkgutil
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import tidegate.model
-from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.crosshair.run import (
     Budget,
     CrosshairOutcome,
@@ -42,6 +41,7 @@ from tidegate.proofs.crosshair.run import (
     diffbehavior,
     run_crosshair,
 )
+from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.report import progress
 
 MODEL_MODULES = (
@@ -53,33 +53,23 @@ MODEL_MODULES = (
 """The queue's and the channel's model, checked in every profile."""
 
 
-def modules_for(profile: Profile) -> list[str]:
-    """Quick checks `MODEL_MODULES`; the other profiles every module of tidegate.model (the
+def model_modules(every_module: bool) -> list[str]:
+    """`MODEL_MODULES`, then (if `every_module`) every other module of tidegate.model (the
     protocol model and the variants too), so a new contract is checked without a list to
     update."""
-    if profile is Profile.QUICK:
+    if not every_module:
         return list(MODEL_MODULES)
     found = pkgutil.iter_modules(tidegate.model.__path__, "tidegate.model.")
     return [*MODEL_MODULES, *sorted(m.name for m in found if m.name not in MODEL_MODULES)]
 
 
-BUDGETS = {
-    Profile.QUICK: Budget(per_condition=0.12, overall=60.0),
-    Profile.DEFAULT: Budget(per_condition=1.5, overall=180.0),
-    Profile.THOROUGH: Budget(per_condition=20.0, overall=1800.0),
-}
-"""Per-condition CPU seconds (CPU time, so a busy machine does not shrink the search) and
-the wall-clock cut-off. On 2 idle cores: quick about 5 s, default about 40 s, thorough
-about 10 minutes. Quick checks the transitions only, not the classes' own invariants (which
-CrossHair may not even instantiate within so short a budget)."""
-
-
 def check_crosshair(ctx: CheckContext) -> CheckResult:
     """CrossHair over the model's contracts, sized by the profile."""
+    sizes = PROFILES[ctx.profile].crosshair
     return crosshair_result(
         "crosshair (model contracts)",
-        contract_targets(modules_for(ctx.profile), classes=ctx.profile is not Profile.QUICK),
-        BUDGETS[ctx.profile],
+        contract_targets(model_modules(sizes.every_module), classes=sizes.classes),
+        sizes.contracts,
         ctx,
     )
 
@@ -92,7 +82,6 @@ def crosshair_result(
     cwd: Path | None = None,
 ) -> CheckResult:
     """Run CrossHair on `targets` and judge its report (see the module's docstring)."""
-    start = time.perf_counter()
     total = sum(weight for _, weight in targets)
     with progress(ctx.console, "crosshair conditions", total) as tick:
         report = run_crosshair(targets, budget, tick, cwd)
@@ -101,7 +90,6 @@ def crosshair_result(
         verdict=verdict(report),
         cases=len(report.conditions),
         unit="conditions",
-        seconds=time.perf_counter() - start,
     )
     ctx.console.print(
         f"  crosshair: {report.summary()} "
@@ -141,13 +129,10 @@ def explain_report(report: CrosshairReport, budget: Budget) -> list[str]:
 MODEL = "tidegate.proofs.crosshair.diff.model_answers"
 IMPL = "tidegate.proofs.crosshair.diff.impl_answers"
 
-DIFF_BUDGETS = {Profile.QUICK: 10.0, Profile.DEFAULT: 30.0, Profile.THOROUGH: 240.0}
-"""CPU seconds CrossHair may search; only the thorough profile runs this check by default."""
-
 
 def check_crosshair_diff(ctx: CheckContext) -> CheckResult:
     """The model's and the implementation's answers to symbolically searched programs."""
-    budget = DIFF_BUDGETS[ctx.profile]
+    budget = PROFILES[ctx.profile].crosshair.diffbehavior
     ctx.console.print(f"  crosshair diffbehavior: searching for {budget:g} CPU s", markup=False)
     outcome = diffbehavior(MODEL, IMPL, budget)
     return diff_result("crosshair diffbehavior (model vs impl)", outcome)
@@ -161,7 +146,7 @@ def diff_result(name: str, outcome: DiffOutcome) -> CheckResult:
         verdict = Verdict.FAIL
     else:
         verdict = Verdict.INCONCLUSIVE
-    result = CheckResult(name, verdict, outcome.iterations, "iterations", outcome.seconds)
+    result = CheckResult(name, verdict, outcome.iterations, "iterations")
     if verdict is Verdict.FAIL:
         result.details.extend(outcome.output.strip().splitlines())
     elif verdict is Verdict.INCONCLUSIVE:

@@ -96,7 +96,6 @@ class CrosshairReport:
     expected: int = 0
     complete: bool = True
     problems: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
     def count(self, outcome: CrosshairOutcome) -> int:
         return sum(c.outcome is outcome for c in self.conditions)
@@ -208,7 +207,6 @@ def run_crosshair(
         found = _collect([p for p, _ in workers], start + budget.overall, report, on_condition)
         for (proc, errors), counterexamples in zip(workers, found, strict=True):
             _finish(proc, errors, counterexamples, report)
-    report.seconds = time.monotonic() - start
     if report.complete and not report.conditions:
         report.complete = False
         report.problems.append("crosshair reported no condition at all")
@@ -314,11 +312,10 @@ def _finish(
 
 @dataclass(frozen=True)
 class DiffOutcome:
-    """What one `crosshair diffbehavior` run said: its exit code and its output."""
+    """What one `crosshair diffbehavior` run said: its exit code (None: cut off) and output."""
 
     code: int | None
     output: str
-    seconds: float
 
     @property
     def iterations(self) -> int:
@@ -332,13 +329,12 @@ def diffbehavior(
     """Run `crosshair diffbehavior first second`; cut off after about twice `cpu_seconds`
     of wall time plus a minute (code None)."""
     command = _crosshair("diffbehavior", cpu_seconds, first, second)
-    start = time.monotonic()
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, cwd=cwd, timeout=2 * cpu_seconds + 60
         )
     except subprocess.TimeoutExpired as exc:
         partial = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
-        return DiffOutcome(None, partial, time.monotonic() - start)
+        return DiffOutcome(None, partial)
     output = done.stdout + done.stderr
-    return DiffOutcome(done.returncode, output, time.monotonic() - start)
+    return DiffOutcome(done.returncode, output)

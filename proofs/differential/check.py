@@ -8,11 +8,10 @@ budget that runs out before every round ran makes the check INCONCLUSIVE.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from hypothesis.errors import HypothesisException
 
-from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.differential.machine import (
     DifferentialFailure,
     Tally,
@@ -21,31 +20,15 @@ from tidegate.proofs.differential.machine import (
     run_differential,
     sized,
 )
+from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.protocol.queue_class import QueueFactory, describe
 from tidegate.proofs.protocol.subjects import ModelRunner
 from tidegate.proofs.report import progress
 
 
-@dataclass(frozen=True)
-class Plan:
-    """`rounds` runs of `programs` programs of up to `steps` steps, within `budget` seconds."""
-
-    rounds: int
-    programs: int
-    steps: int
-    budget: float
-
-
-PLANS = {
-    Profile.QUICK: Plan(rounds=1, programs=150, steps=50, budget=20.0),
-    Profile.DEFAULT: Plan(rounds=5, programs=80, steps=100, budget=90.0),
-    Profile.THOROUGH: Plan(rounds=20, programs=150, steps=300, budget=1800.0),
-}
-
-
 def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = None) -> CheckResult:
     """PASS when every program ran with the model and the implementation in agreement."""
-    plan = PLANS[ctx.profile]
+    plan = PROFILES[ctx.profile].differential
     start = time.perf_counter()
     tally = Tally()
     subject = describe(queue_factory)
@@ -90,7 +73,6 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
             tick((index + 1) * plan.programs)
     result.cases = tally.programs
     result.unit = f"programs ({tally.steps:,} steps)"
-    result.seconds = time.perf_counter() - start
     return result
 
 

@@ -1,8 +1,8 @@
 """Exhaustive exploration as `tidegate verify` checks: one per bound set, witnesses, findings.
 
-Each profile explores a list of bound sets. The witness check requires every
-answer to be reached in at least one of them (so no invariant holds
-vacuously); the findings check reports each statement that is false for the
+Each profile explores a list of bound sets (`tidegate.proofs.profiles`). The
+witness check requires every answer to be reached in at least one of them (so
+no invariant holds vacuously); the findings check reports each statement that is false for the
 seed with its shortest counterexample over all bound sets explored, and fails
 if one of them stops being refuted (the model no longer behaves as the seed).
 Results are shared between the three checks, so each bound set is explored once
@@ -13,28 +13,13 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
 
 from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.explore.properties import FINDINGS, PropertyKind
-from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration, explore
+from tidegate.proofs.explore.search import Bounds, Exploration, explore
+from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.protocol.traces import Trace
-from tidegate.proofs.report import progress
-
-_QUICK = (
-    Bounds(1, 1, 3, 2),
-    Bounds(2, 2, 4, 3),
-    Bounds(1, 2, 4, 1),
-    Bounds(2, 0, 4, 2),
-)
-_DEFAULT = (*_QUICK, Bounds(1, 32, 34, 2), DEFAULT_BOUNDS)
-_THOROUGH = (*_DEFAULT, Bounds(3, 8, 10, 3), Bounds(2, 32, 36, 1), Bounds(4, 8, 14, 6))
-
-BOUNDS = {Profile.QUICK: _QUICK, Profile.DEFAULT: _DEFAULT, Profile.THOROUGH: _THOROUGH}
-"""The bound sets each profile explores. C=1 K=32 is the seed's event cap; K=8 its dispatch cap."""
-
-BUDGET = {Profile.QUICK: 15.0, Profile.DEFAULT: 60.0, Profile.THOROUGH: 1800.0}
-"""Seconds all of a profile's explorations may take together before they are cut short."""
+from tidegate.proofs.report import progress, trace_lines
 
 
 class Explorations:
@@ -67,9 +52,10 @@ def exploration_checks(
 
     `bounds` and `budget` (seconds) default to the profile's.
     """
+    sizes = PROFILES[profile].explore
     shared = Explorations(
-        BOUNDS[profile] if bounds is None else bounds,
-        BUDGET[profile] if budget is None else budget,
+        sizes.bounds if bounds is None else bounds,
+        sizes.budget if budget is None else budget,
     )
     checks: list[Check] = [functools.partial(_check_bounds, shared, b) for b in shared.bounds]
     checks.append(functools.partial(_check_witnesses, shared))
@@ -77,120 +63,95 @@ def exploration_checks(
     return checks
 
 
-def _timed(run: Callable[[], CheckResult]) -> CheckResult:
-    start = time.perf_counter()
-    result = run()
-    result.seconds = time.perf_counter() - start
-    return result
-
-
 def _check_bounds(shared: Explorations, bounds: Bounds, ctx: CheckContext) -> CheckResult:
     """PASS when every invariant held in every state and transition within `bounds`."""
-
-    def run() -> CheckResult:
-        r = shared.get(bounds, ctx)
-        result = CheckResult(f"explore {bounds}", Verdict.PASS, r.states, "states")
-        result.details.append(
-            f"{r.states:,} states, {r.transitions:,} transitions, depth {r.depth}, "
-            f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s"
-        )
-        for o in r.outcomes:
-            if o.prop.kind is PropertyKind.INVARIANT and o.counterexample is not None:
-                result.verdict = Verdict.FAIL
-                result.details.append(f"invariant {o.prop.name} fails: {o.prop.statement}")
-                result.details.extend(_steps(o.counterexample))
-        if result.verdict is Verdict.PASS and not r.complete:
-            result.verdict = Verdict.INCONCLUSIVE
-            result.details.append("the exploration budget ran out before every state was seen")
-        return result
-
-    return _timed(run)
+    r = shared.get(bounds, ctx)
+    result = CheckResult(f"explore {bounds}", Verdict.PASS, r.states, "states")
+    result.details.append(
+        f"{r.states:,} states, {r.transitions:,} transitions, depth {r.depth}, "
+        f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s"
+    )
+    for o in r.outcomes:
+        if o.prop.kind is PropertyKind.INVARIANT and o.counterexample is not None:
+            result.verdict = Verdict.FAIL
+            result.details.append(f"invariant {o.prop.name} fails: {o.prop.statement}")
+            result.details.extend(f"  {line}" for line in trace_lines(o.counterexample))
+    if result.verdict is Verdict.PASS and not r.complete:
+        result.verdict = Verdict.INCONCLUSIVE
+        result.details.append("the exploration budget ran out before every state was seen")
+    return result
 
 
 def _check_witnesses(shared: Explorations, ctx: CheckContext) -> CheckResult:
     """PASS when every answer is reached within some bound set (Disconnected: off-contract)."""
-
-    def run() -> CheckResult:
-        explorations = shared.all(ctx)
-        best: dict[str, Trace | None] = {}
-        off_contract: dict[str, bool] = {}
-        for r in explorations:
-            for reach in r.reaches:
-                name, trace = reach.witness.name, reach.trace
-                off_contract[name] = reach.off_contract
-                known = best.get(name)
-                if known is None or (trace is not None and len(trace.steps) < len(known.steps)):
-                    best[name] = trace
-        required = [n for n in best if not off_contract[n]]
-        result = CheckResult(
-            "reachability witnesses",
-            Verdict.PASS,
-            sum(best[n] is not None for n in required),
-            f"of {len(required)} answers reached",
-        )
-        for name in required:
-            if best[name] is None:
-                result.verdict = Verdict.FAIL
-                result.details.append(f"never reached: {name} (a property may hold vacuously)")
-        for name, is_off in off_contract.items():
-            if is_off:
-                how = "answered by an off-contract probe" if best[name] else "never answered"
-                result.findings.append(
-                    f"{name} is unreachable by contract (only try_recv after drop_receiver, "
-                    f"which PROTOCOL.md traces never issue); the model: {how}"
-                )
-        if result.verdict is Verdict.PASS and not all(r.complete for r in explorations):
-            result.verdict = Verdict.INCONCLUSIVE
-            result.details.append("some exploration was cut short by its budget")
-        return result
-
-    return _timed(run)
+    explorations = shared.all(ctx)
+    best: dict[str, Trace | None] = {}
+    off_contract: dict[str, bool] = {}
+    for r in explorations:
+        for reach in r.reaches:
+            name, trace = reach.witness.name, reach.trace
+            off_contract[name] = reach.off_contract
+            known = best.get(name)
+            if known is None or (trace is not None and len(trace.steps) < len(known.steps)):
+                best[name] = trace
+    required = [n for n in best if not off_contract[n]]
+    result = CheckResult(
+        "reachability witnesses",
+        Verdict.PASS,
+        sum(best[n] is not None for n in required),
+        f"of {len(required)} answers reached",
+    )
+    for name in required:
+        if best[name] is None:
+            result.verdict = Verdict.FAIL
+            result.details.append(f"never reached: {name} (a property may hold vacuously)")
+    for name, is_off in off_contract.items():
+        if is_off:
+            how = "answered by an off-contract probe" if best[name] else "never answered"
+            result.findings.append(
+                f"{name} is unreachable by contract (only try_recv after drop_receiver, "
+                f"which PROTOCOL.md traces never issue); the model: {how}"
+            )
+    if result.verdict is Verdict.PASS and not all(r.complete for r in explorations):
+        result.verdict = Verdict.INCONCLUSIVE
+        result.details.append("some exploration was cut short by its budget")
+    return result
 
 
 def _check_findings(shared: Explorations, ctx: CheckContext) -> CheckResult:
     """PASS when each statement documented as false for the seed is refuted, as expected."""
-
-    def run() -> CheckResult:
-        explorations = shared.all(ctx)
-        result = CheckResult(
-            "findings (false for the seed)", Verdict.PASS, 0, f"of {len(FINDINGS)} refuted"
+    explorations = shared.all(ctx)
+    result = CheckResult(
+        "findings (false for the seed)", Verdict.PASS, 0, f"of {len(FINDINGS)} refuted"
+    )
+    for prop in FINDINGS:
+        shortest: Trace | None = None
+        for r in explorations:
+            for o in r.outcomes:
+                cex = o.counterexample
+                if (
+                    o.prop.name == prop.name
+                    and cex is not None
+                    and (shortest is None or len(cex.steps) < len(shortest.steps))
+                ):
+                    shortest = cex
+        if shortest is None:
+            if all(r.complete for r in explorations):
+                result.verdict = Verdict.FAIL
+                result.details.append(
+                    f"expected to be false for the seed but never refuted: {prop.statement}"
+                )
+            elif result.verdict is Verdict.PASS:
+                result.verdict = Verdict.INCONCLUSIVE
+                result.details.append(
+                    f"not refuted before the exploration budget ran out: {prop.statement}"
+                )
+            continue
+        result.cases += 1
+        steps = "; ".join(f"{s.op} -> {s.result}" for s in shortest.steps)
+        result.findings.append(
+            f"NOT guaranteed: {prop.statement}. Shortest counterexample "
+            f"(capacity={shortest.capacity}, cap={shortest.cap}, {len(shortest.steps)} "
+            f"steps): {steps}\n    trace: {shortest.to_json()}"
         )
-        for prop in FINDINGS:
-            shortest: Trace | None = None
-            for r in explorations:
-                for o in r.outcomes:
-                    cex = o.counterexample
-                    if (
-                        o.prop.name == prop.name
-                        and cex is not None
-                        and (shortest is None or len(cex.steps) < len(shortest.steps))
-                    ):
-                        shortest = cex
-            if shortest is None:
-                if all(r.complete for r in explorations):
-                    result.verdict = Verdict.FAIL
-                    result.details.append(
-                        f"expected to be false for the seed but never refuted: {prop.statement}"
-                    )
-                elif result.verdict is Verdict.PASS:
-                    result.verdict = Verdict.INCONCLUSIVE
-                    result.details.append(
-                        f"not refuted before the exploration budget ran out: {prop.statement}"
-                    )
-                continue
-            result.cases += 1
-            steps = "; ".join(f"{s.op} -> {s.result}" for s in shortest.steps)
-            result.findings.append(
-                f"NOT guaranteed: {prop.statement}. Shortest counterexample "
-                f"(capacity={shortest.capacity}, cap={shortest.cap}, {len(shortest.steps)} "
-                f"steps): {steps}\n    trace: {shortest.to_json()}"
-            )
-        return result
-
-    return _timed(run)
-
-
-def _steps(trace: Trace) -> list[str]:
-    lines = [f"  {i}. {s.op} -> {s.result}" for i, s in enumerate(trace.steps, 1)]
-    lines.append(f"  trace: {trace.to_json()}")
-    return lines
+    return result

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 
 from rich.console import Console
 from rich.table import Table
 
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import Verdict
 from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
-from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, BoundsError, Exploration, explore
+from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration, explore
 from tidegate.proofs.protocol.traces import Trace
-from tidegate.proofs.report import make_console, progress
+from tidegate.proofs.report import make_console, progress, trace_lines
 
 
 def _count(flag: str, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
@@ -101,32 +100,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run_explore)
 
 
-def run_explore(args: argparse.Namespace) -> int:
-    try:
-        bounds = Bounds(args.capacity, args.cap, args.queue_items, args.other_items)
-    except BoundsError as exc:
-        print(f"tidegate explore: error: {exc}", file=sys.stderr)
-        return int(ExitCode.USAGE)
+def run_explore(args: argparse.Namespace) -> Verdict:
+    bounds = Bounds(args.capacity, args.cap, args.queue_items, args.other_items)
     if args.json:
         # Progress goes to stderr so stdout stays one JSON object.
         with progress(make_console(stderr=True), f"explore {bounds}", None) as tick:
             result = explore(bounds, max_seconds=args.max_seconds, tick=tick)
         print(json.dumps(result.to_json()))
-        return int(exit_code(result))
+        return result.verdict
     console = make_console()
     with progress(console, f"explore {bounds}", None) as tick:
         result = explore(bounds, max_seconds=args.max_seconds, tick=tick)
     show(console, result)
-    return int(exit_code(result))
-
-
-def exit_code(result: Exploration) -> ExitCode:
-    """FAILED if an invariant fails, else INCONCLUSIVE if the budget ran out, else OK."""
-    if not result.invariants_hold():
-        return ExitCode.FAILED
-    if not result.complete:
-        return ExitCode.INCONCLUSIVE
-    return ExitCode.OK
+    return result.verdict
 
 
 def show(console: Console, result: Exploration) -> None:
@@ -167,11 +153,5 @@ def show(console: Console, result: Exploration) -> None:
     console.print(table)
     for title, trace in shown:
         console.print(f"\nshortest counterexample to {title}", markup=False)
-        for line in describe_steps(trace):
+        for line in trace_lines(trace):
             console.print(f"  {line}", markup=False)
-        console.print(f"  trace: {trace.to_json()}", markup=False)
-
-
-def describe_steps(trace: Trace) -> list[str]:
-    """One line per step: `1. enqueue_or_send(1) -> ok null`."""
-    return [f"{i}. {step.op} -> {step.result}" for i, step in enumerate(trace.steps, 1)]

@@ -35,6 +35,7 @@ from typing import Any
 
 from tidegate import model
 from tidegate.model import Op, OpName, ReceiverState, Subject, Transition
+from tidegate.proofs.core import TidegateError, Verdict
 from tidegate.proofs.explore.properties import (
     CATALOGUE,
     OFF_CONTRACT,
@@ -45,14 +46,14 @@ from tidegate.proofs.explore.properties import (
     PropertyKind,
     Witness,
 )
-from tidegate.proofs.protocol.traces import Step, Trace
+from tidegate.proofs.protocol.traces import Trace, model_trace
 
 StateKey = tuple[int, int, int]
 """A canonical state: the interned id of the model's subject (its buffer, backlog and
 receiver; capacity and cap are fixed), queue items submitted, other items submitted."""
 
 
-class BoundsError(ValueError):
+class BoundsError(TidegateError, ValueError):
     """Raised when exploration bounds break a rule; the message names the value and the rule."""
 
 
@@ -140,6 +141,15 @@ class Exploration:
     def invariants_hold(self) -> bool:
         """True when every invariant of the catalogue held everywhere explored."""
         return all(o.holds for o in self.outcomes if o.prop.kind is PropertyKind.INVARIANT)
+
+    @property
+    def verdict(self) -> Verdict:
+        """FAIL if an invariant fails, else INCONCLUSIVE if the budget ran out, else PASS."""
+        if not self.invariants_hold():
+            return Verdict.FAIL
+        if not self.complete:
+            return Verdict.INCONCLUSIVE
+        return Verdict.PASS
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object `tidegate explore --json` prints."""
@@ -339,12 +349,6 @@ def _path(parents: dict[StateKey, tuple[StateKey, Op] | None], key: StateKey) ->
 
 def _trace(bounds: Bounds, ops: tuple[Op, ...], label: str) -> Trace:
     """The trace of `ops` from a fresh subject, with the model's answers as results."""
-    s = model.new(bounds.capacity, bounds.cap)
-    steps = []
-    for op in ops:
-        s, answer, _ = model.apply(s, op)
-        steps.append(Step(op, answer))
     name = label.replace(" ", "").replace("->", "-")
-    return Trace(
-        f"explore-{name}-{bounds.capacity}-{bounds.cap}", bounds.capacity, bounds.cap, tuple(steps)
-    )
+    trace_id = f"explore-{name}-{bounds.capacity}-{bounds.cap}"
+    return model_trace(trace_id, bounds.capacity, bounds.cap, ops)

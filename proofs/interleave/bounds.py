@@ -1,7 +1,8 @@
 """The bounds the explorer proves at, and what each variant must show there.
 
 DEFAULT_SCENARIOS is the set `tidegate interleave` explores exhaustively by
-default, for the seed and for each of our variants. Each scenario is there for
+default, for the seed and for each of our variants (what `tidegate verify`
+explores per profile is in `tidegate.proofs.profiles`). Each scenario is there for
 one reason: wire-only with a tight cap (disconnect with room), a consumer that
 drops its receiver (every loss reported), three slots and three backlog items
 (pings coalesce), and another producer competing for the slot (starvation).
@@ -20,14 +21,6 @@ DEFAULT_SCENARIOS: tuple[Scenario, ...] = (
     Scenario.parse("capacity=1,cap=2,wire=3,stop=2"),
     Scenario.parse("capacity=3,cap=3,wire=6"),
     Scenario.parse("capacity=1,cap=1,wire=2,producers=2"),
-)
-
-QUICK_SCENARIOS: tuple[Scenario, ...] = DEFAULT_SCENARIOS[:2]
-
-THOROUGH_SCENARIOS: tuple[Scenario, ...] = (
-    *DEFAULT_SCENARIOS,
-    Scenario.parse("capacity=2,cap=2,wire=4,producers=1"),
-    Scenario.parse("capacity=2,cap=1,wire=4,stop=3"),
 )
 
 SEED_FINDINGS = (Finding.DISCONNECT_WITH_ROOM, Finding.STARVED, Finding.COALESCED)

@@ -9,7 +9,8 @@ import time
 from rich.console import Console
 
 from tidegate.impl.variants import Variant
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.cli import exit_code
+from tidegate.proofs.core import TidegateError, Verdict
 from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, REMOVED_BY, with_variant
 from tidegate.proofs.interleave.explore import (
     InterleaveExploration,
@@ -65,19 +66,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run_interleave)
 
 
-def run_interleave(args: argparse.Namespace) -> int:
+def run_interleave(args: argparse.Namespace) -> Verdict:
     console = make_console()
     if args.replay:
-        return replay(console, args.replay)
+        return replay_schedule(console, args.replay)
     try:
         scenarios = tuple(Scenario.parse(s) for s in args.scenario or ())
     except ScenarioError as exc:
-        console.print(f"error: --scenario: {exc}", markup=False)
-        return int(ExitCode.USAGE)
+        raise ScenarioError(f"--scenario: {exc}") from None
     for name, value in (("--random", args.random), ("--max-executions", args.max_executions)):
         if value is not None and value < 1:
-            console.print(f"error: {name} must be at least 1, got {value}", markup=False)
-            return int(ExitCode.USAGE)
+            raise TidegateError(f"{name} must be at least 1, got {value}")
     variants = list(Variant) if args.variant == "all" else [Variant(args.variant)]
     base = scenarios or DEFAULT_SCENARIOS
     explorations: list[InterleaveExploration] = []
@@ -105,16 +104,13 @@ def run_interleave(args: argparse.Namespace) -> int:
             console.print(f"  note: the seed did not show '{finding.value}' here", markup=False)
     for line in summary.failures:
         console.print(f"\n{summary.verdict.value}: {line}", markup=False)
-    code = {"pass": ExitCode.OK, "FAIL": ExitCode.FAILED, "inconclusive": ExitCode.INCONCLUSIVE}[
-        summary.verdict.value
-    ]
     words = {
-        ExitCode.OK: "every property holds at these bounds",
-        ExitCode.FAILED: "a property FAILED",
-        ExitCode.INCONCLUSIVE: "INCONCLUSIVE (budget ran out; not a pass)",
+        Verdict.PASS: "every property holds at these bounds",
+        Verdict.FAIL: "a property FAILED",
+        Verdict.INCONCLUSIVE: "INCONCLUSIVE (budget ran out; not a pass)",
     }
-    console.print(f"\n{words[code]} (exit {int(code)})")
-    return int(code)
+    console.print(f"\n{words[summary.verdict]} (exit {int(exit_code(summary.verdict))})")
+    return summary.verdict
 
 
 def _variant_line(variant: Variant, explorations: list[InterleaveExploration]) -> str:
@@ -141,13 +137,13 @@ def _explore(
         return explore_all(scenario, max_executions=args.max_executions, tick=tick)
 
 
-def replay(console: Console, text: str) -> int:
-    """Run a `scenario/schedule` string step by step, printing what every step did."""
+def replay_schedule(console: Console, text: str) -> Verdict:
+    """Run a `scenario/schedule` string step by step, printing what every step did; FAIL
+    when a property broke. Raises ScenarioError or ScheduleError for a bad string."""
     try:
         scenario, roles = parse_replay(text)
     except (ScenarioError, ScheduleError) as exc:
-        console.print(f"error: --replay: {exc}", markup=False)
-        return int(ExitCode.USAGE)
+        raise type(exc)(f"--replay: {exc}") from None
     run = run_schedule(scenario, [])
     try:
         for index, role in enumerate(roles, 1):
@@ -160,8 +156,7 @@ def replay(console: Console, text: str) -> int:
             _show_step(console, run, index, role)
     except ScheduleError as exc:
         run.discard()
-        console.print(f"error: --replay: {exc}", markup=False)
-        return int(ExitCode.USAGE)
+        raise ScheduleError(f"--replay: {exc}") from None
     shown = len(run.schedule)
     if not run.finished:
         run_to_end(run)
@@ -176,7 +171,7 @@ def replay(console: Console, text: str) -> int:
     for what, event in [*run.violations.items(), *run.findings.items()]:
         kind = "VIOLATED" if what in run.violations else "finding"
         console.print(f"{kind} at step {event.step}: {what.value}: {event.detail}", markup=False)
-    return int(ExitCode.FAILED if run.violations else ExitCode.OK)
+    return Verdict.FAIL if run.violations else Verdict.PASS
 
 
 def _show_step(console: Console, run: Run, index: int, role: str) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tidegate.proofs.core import TidegateError
 from tidegate.proofs.interleave.world import Scenario, ScenarioError
 
 _TOKEN = re.compile(r"(W|R|C|P[1-9][0-9]*)(?::([1-9][0-9]*))?")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(TidegateError, ValueError):
     """Raised when a schedule string has a token that is not ROLE or ROLE:COUNT."""
 
 

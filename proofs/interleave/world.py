@@ -26,10 +26,11 @@ from tidegate.impl.queue import BackpressureQueue
 from tidegate.impl.reader import run_reader
 from tidegate.impl.reports import ConsumerReport, ProducerReport, ReaderReport
 from tidegate.impl.variants import Variant
+from tidegate.proofs.core import TidegateError
 from tidegate.proofs.interleave.loop import ControlledLoop
 
 
-class ScenarioError(ValueError):
+class ScenarioError(TidegateError, ValueError):
     """Raised when a scenario string names an unknown field or breaks a field's rule."""
 
 

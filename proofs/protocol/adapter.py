@@ -29,13 +29,14 @@ from types import TracebackType
 from typing import Any
 
 from tidegate.model import Answer
+from tidegate.proofs.core import TidegateError
 from tidegate.proofs.protocol.wire import WireError, answer_from_wire, dumps
 
 REQUEST_ERRORS = ("BadRequest", "NoSubject", "Unsupported")
 _MAX_LINE = 1 << 20
 
 
-class AdapterError(Exception):
+class AdapterError(TidegateError):
     """Raised when an adapter breaks the protocol: it exits, hangs, or writes a non-answer."""
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from tidegate import impl
+from tidegate.proofs.core import TidegateError
 from tidegate.proofs.protocol.subjects import ImplRunner
 
 QueueFactory = Callable[[int], Any]
@@ -26,7 +27,7 @@ QueueFactory = Callable[[int], Any]
 REQUIRED = ("enqueue_or_send", "try_drain_one", "has_pending", "__len__", "backlog")
 
 
-class QueueClassError(ValueError):
+class QueueClassError(TidegateError, ValueError):
     """Raised when a `MODULE:CLASS` value names no usable queue class; says which rule failed."""
 
 

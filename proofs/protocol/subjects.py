@@ -12,6 +12,11 @@ from typing import Protocol
 
 from tidegate import impl, model
 from tidegate.model import CLOSED, DISCONNECTED, EMPTY, FULL, OK, QUEUE_FULL, Answer, Ok, Op, OpName
+from tidegate.proofs.core import TidegateError
+
+
+class SubjectError(TidegateError, ValueError):
+    """Raised when a subject kind is neither \"model\" nor \"impl\"."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +140,9 @@ class ImplRunner:
 
 
 def make_runner(kind: str) -> ModelRunner | ImplRunner:
-    """A runner for `kind`, "model" or "impl"; raises ValueError naming other values."""
+    """A runner for `kind`, "model" or "impl"; raises SubjectError naming other values."""
     if kind == "model":
         return ModelRunner()
     if kind == "impl":
         return ImplRunner()
-    raise ValueError(f"subject must be 'model' or 'impl', got {kind!r}")
+    raise SubjectError(f"subject must be 'model' or 'impl', got {kind!r}")

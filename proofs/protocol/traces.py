@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tidegate import model
 from tidegate.model import Answer, ModelTypeError, ModelValueError, Op, require_int
+from tidegate.proofs.core import TidegateError
+from tidegate.proofs.protocol.data import RECORDINGS, shipped
 from tidegate.proofs.protocol.wire import (
     WireError,
     answer_from_wire,
@@ -21,8 +23,6 @@ from tidegate.proofs.protocol.wire import (
     op_from_wire,
     op_to_wire,
 )
-
-RECORDINGS = "conformance-tokio-traces.jsonl"
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,26 @@ class Trace:
         return dumps({"id": self.id, "capacity": self.capacity, "cap": self.cap, "steps": steps})
 
 
-class TraceFileError(ValueError):
-    """Raised when a trace file line is not a valid PROTOCOL.md trace; names file and line."""
+def model_answers(capacity: int, cap: int, ops: Iterable[Op]) -> list[Answer]:
+    """The model's answer to each of `ops`, fed in order to a fresh `new(capacity, cap)`."""
+    state = model.new(capacity, cap)
+    answers = []
+    for op in ops:
+        state, answer, _ = model.apply(state, op)
+        answers.append(answer)
+    return answers
+
+
+def model_trace(trace_id: str, capacity: int, cap: int, ops: Sequence[Op]) -> Trace:
+    """`ops` from a fresh `new(capacity, cap)` as a trace whose results are the model's
+    answers: what any conforming subject must answer."""
+    answers = model_answers(capacity, cap, ops)
+    return Trace(trace_id, capacity, cap, tuple(map(Step, ops, answers)))
+
+
+class TraceFileError(TidegateError, ValueError):
+    """Raised when a trace file cannot be read, or a line of it is not a valid PROTOCOL.md
+    trace; names the file (and the line)."""
 
 
 def trace_from_obj(obj: Any) -> Trace:
@@ -91,15 +109,19 @@ def parse_traces(lines: Iterable[str], source: str) -> Iterator[Trace]:
 
 
 def load_traces(path: str | Path) -> list[Trace]:
-    """Every trace of the file at `path`; raises TraceFileError (or OSError if unreadable)."""
-    with open(path, encoding="utf-8") as handle:
-        return list(parse_traces(handle, str(path)))
+    """Every trace of the file at `path`; raises TraceFileError naming the file (and the line)
+    when it cannot be read or a line is not a trace."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return list(parse_traces(handle, str(path)))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TraceFileError(f"cannot read trace file {path}: {exc}") from None
 
 
 def recorded_traces() -> list[Trace]:
     """The 600 recordings of the seed on tokio 1.24.2 shipped inside tidegate."""
-    data = resources.files("tidegate.proofs.protocol.data").joinpath(RECORDINGS)
-    return list(parse_traces(data.read_text(encoding="utf-8").splitlines(), RECORDINGS))
+    text = shipped(RECORDINGS).read_text(encoding="utf-8")
+    return list(parse_traces(text.splitlines(), RECORDINGS))
 
 
 def write_traces(path: str | Path, traces: Sequence[Trace], *, append: bool = False) -> None:

@@ -10,12 +10,13 @@ import json
 from typing import Any
 
 from tidegate.model import Answer, Err, ErrorKind, ModelTypeError, ModelValueError, Ok, Op, OpName
+from tidegate.proofs.core import TidegateError
 
 OP_NAMES = {name.value: name for name in OpName}
 ERROR_KINDS = {kind.value: kind for kind in ErrorKind}
 
 
-class WireError(ValueError):
+class WireError(TidegateError, ValueError):
     """Raised when a JSON value is not a valid operation or answer of PROTOCOL.md."""
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.protocol.queue_class import QueueFactory, QueueRunner, describe
 from tidegate.proofs.protocol.subjects import Runner, make_runner
@@ -20,7 +18,6 @@ def check_recordings(subject: str, ctx: CheckContext) -> CheckResult:
 def check_recordings_with(runner: Runner, name: str, ctx: CheckContext) -> CheckResult:
     """PASS when `runner` reproduces every recorded answer; FAIL lists the first
     divergences and the first diverging trace as a line that replays anywhere."""
-    start = time.perf_counter()
     traces = recorded_traces()
     with progress(ctx.console, f"recordings on {name}", len(traces)) as tick:
         report = replay_all(traces, runner, tick)
@@ -29,7 +26,6 @@ def check_recordings_with(runner: Runner, name: str, ctx: CheckContext) -> Check
         verdict=Verdict.PASS if report.ok else Verdict.FAIL,
         cases=report.traces,
         unit="traces",
-        seconds=time.perf_counter() - start,
     )
     shown = report.divergences[:5]
     result.details.extend(d.describe() for d in shown)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.core import Verdict
 from tidegate.proofs.protocol.subjects import make_runner
-from tidegate.proofs.protocol.traces import Trace, TraceFileError, load_traces, recorded_traces
+from tidegate.proofs.protocol.traces import load_traces, recorded_traces
 from tidegate.proofs.recordings.replay import replay_all
 from tidegate.proofs.report import make_console, progress
 
@@ -31,18 +31,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run_replay)
 
 
-def run_replay(args: argparse.Namespace) -> int:
+def run_replay(args: argparse.Namespace) -> Verdict:
+    """PASS when every subject answers every trace as it records."""
     console = make_console()
-    try:
-        traces: list[Trace] = []
-        for path in args.traces or []:
-            traces.extend(load_traces(path))
-    except (OSError, TraceFileError) as exc:
-        console.print(f"error: {exc}", markup=False)
-        return int(ExitCode.USAGE)
-    if not args.traces:
+    if args.traces:
+        traces = [trace for path in args.traces for trace in load_traces(path)]
+    else:
         traces = recorded_traces()
-    code = ExitCode.OK
+    verdict = Verdict.PASS
     for subject in args.subject or ["model", "impl"]:
         with progress(console, f"replay on {subject}", len(traces)) as tick:
             report = replay_all(traces, make_runner(subject), tick)
@@ -53,5 +49,5 @@ def run_replay(args: argparse.Namespace) -> int:
         for divergence in report.divergences[:10]:
             console.print(f"  {divergence.describe()}", markup=False)
         if not report.ok:
-            code = ExitCode.FAILED
-    return int(code)
+            verdict = Verdict.FAIL
+    return verdict

@@ -10,7 +10,8 @@ from pathlib import Path
 from rich.table import Table
 
 from tidegate.impl.variants import Variant
-from tidegate.proofs.core import ExitCode
+from tidegate.proofs.cli import exit_code
+from tidegate.proofs.core import TidegateError, Verdict
 from tidegate.proofs.report import make_console
 from tidegate.proofs.simulate.sizing import CLAIMS, WARMUP_ITEMS, Claim, measure, predicted_stall
 
@@ -56,17 +57,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run_simulate)
 
 
-def run_simulate(args: argparse.Namespace) -> int:
+def run_simulate(args: argparse.Namespace) -> Verdict:
     console = make_console()
     if args.capacity < 1:
-        console.print(f"error: --capacity must be at least 1, got {args.capacity}", markup=False)
-        return int(ExitCode.USAGE)
+        raise TidegateError(f"--capacity must be at least 1, got {args.capacity}")
     if not 0 < args.slow_ratio < 1:
-        console.print(
-            f"error: --slow-ratio must be between 0 and 1 (exclusive), got {args.slow_ratio}",
-            markup=False,
+        raise TidegateError(
+            f"--slow-ratio must be between 0 and 1 (exclusive), got {args.slow_ratio}"
         )
-        return int(ExitCode.USAGE)
     variant = Variant(args.variant)
     ratio = args.slow_ratio
     console.print(
@@ -104,9 +102,12 @@ def run_simulate(args: argparse.Namespace) -> int:
     console.print(_table(curves))
     if not args.no_plot:
         _plot(console, curves, Path(args.plot))
-    code = ExitCode.FAILED if failed else ExitCode.OK
-    console.print(f"{'a claim does NOT hold' if failed else 'both claims hold'} (exit {int(code)})")
-    return int(code)
+    overall = Verdict.FAIL if failed else Verdict.PASS
+    console.print(
+        f"{'a claim does NOT hold' if failed else 'both claims hold'} "
+        f"(exit {int(exit_code(overall))})"
+    )
+    return overall
 
 
 Curves = dict[tuple[str, str], list[float]]

@@ -23,7 +23,13 @@ from tidegate.impl.queue import BackpressureQueue
 from tidegate.impl.reader import run_reader
 from tidegate.impl.reports import ConsumerReport, ReaderEnd, ReaderReport
 from tidegate.impl.variants import Variant
+from tidegate.proofs.core import TidegateError
 from tidegate.proofs.interleave.loop import ControlledLoop
+
+
+class SizingError(TidegateError, ValueError):
+    """Raised when a simulation's mode or slow ratio breaks its rule; names the value."""
+
 
 WARMUP_ITEMS = 5
 """Items the consumer handles at full speed before it stalls or slows."""
@@ -88,12 +94,13 @@ def measure(
     """Run one configuration until the reader disconnects or `horizon_items` intervals
     after the stall pass (then the tolerance is infinite).
 
-    `mode` is "stalled" or "slow"; raises ValueError naming any other value.
+    `mode` is "stalled" or "slow" and `slow_ratio` is strictly between 0 and 1; raises
+    SizingError naming any other value.
     """
     if mode not in ("stalled", "slow"):
-        raise ValueError(f"mode must be 'stalled' or 'slow', got {mode!r}")
+        raise SizingError(f"mode must be 'stalled' or 'slow', got {mode!r}")
     if not 0 < slow_ratio < 1:
-        raise ValueError(f"slow_ratio must be between 0 and 1 (exclusive), got {slow_ratio}")
+        raise SizingError(f"slow_ratio must be between 0 and 1 (exclusive), got {slow_ratio}")
     loop = ControlledLoop()  # type: ignore[abstract]
     tx: Sender[int]
     rx: Receiver[int]

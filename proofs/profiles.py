@@ -1,0 +1,178 @@
+"""How hard `tidegate verify` works: every capability's sizes and budgets, per profile.
+
+`PROFILES` is the one table: a row per profile, a column per capability. Each
+capability's check reads its own column (`PROFILES[ctx.profile].explore`, ...)
+and nothing else sizes a check. Budgets are seconds of wall time, except
+CrossHair's per-condition budgets, which are CPU seconds (so that a busy
+machine does not shrink the search). Aims on 2 cores: quick under 20 s (CI
+runs it), default under 2 minutes, thorough about half an hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tidegate.impl.variants import Variant
+from tidegate.proofs.conform.generate import ANCHORS
+from tidegate.proofs.core import Profile
+from tidegate.proofs.crosshair.run import Budget
+from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds
+from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, with_variant
+from tidegate.proofs.interleave.properties import Finding
+from tidegate.proofs.interleave.world import Scenario
+
+
+@dataclass(frozen=True)
+class ExploreSizes:
+    """The bound sets explored, each once per run, and the seconds all of them may take
+    together before they are cut short (the checks are then inconclusive)."""
+
+    bounds: tuple[Bounds, ...]
+    budget: float
+
+
+@dataclass(frozen=True)
+class DifferentialSizes:
+    """`rounds` runs of `programs` programs of up to `steps` steps, within `budget` seconds."""
+
+    rounds: int
+    programs: int
+    steps: int
+    budget: float
+
+
+@dataclass(frozen=True)
+class CrosshairSizes:
+    """The contracts' search budget, what it covers, and the diffbehavior search.
+
+    `every_module` False checks the queue's and the channel's model only; `classes`
+    also checks that the classes' methods keep their invariants (CrossHair may not even
+    build them within a tiny budget). `diffbehavior` is the CPU seconds the search for
+    a program on which model and implementation differ may take; `diffbehavior_in_verify`
+    says whether `verify` runs it (minutes: thorough only)."""
+
+    contracts: Budget
+    every_module: bool
+    classes: bool
+    diffbehavior: float
+    diffbehavior_in_verify: bool
+
+
+@dataclass(frozen=True)
+class ConformSizes:
+    """`tidegate serve --subject impl` through `conform`: the recordings or not (they have
+    their own check), the random runs after the coverage cases, their longest run."""
+
+    recordings: bool
+    random_runs: int
+    max_steps: int
+
+
+@dataclass(frozen=True)
+class InterleaveSizes:
+    """The scenarios explored exhaustively (the seed's, then our variants'), the findings
+    the seed must show there, the seconds the whole check may take, and PCT schedules on
+    top, `random_runs` per variant at `random_scenario`."""
+
+    scenarios: tuple[Scenario, ...]
+    seed_findings: tuple[Finding, ...]
+    budget: float
+    random_runs: int
+    random_scenario: Scenario
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """One profile's row: every capability's sizes."""
+
+    explore: ExploreSizes
+    differential: DifferentialSizes
+    crosshair: CrosshairSizes
+    conform: ConformSizes
+    interleave: InterleaveSizes
+
+
+_QUICK_BOUNDS = (Bounds(1, 1, 3, 2), Bounds(2, 2, 4, 3), Bounds(1, 2, 4, 1), Bounds(2, 0, 4, 2))
+# C=1 K=32 is the seed's event cap; DEFAULT_BOUNDS (C=4 K=8) its dispatch cap.
+_DEFAULT_BOUNDS = (*_QUICK_BOUNDS, Bounds(1, 32, 34, 2), DEFAULT_BOUNDS)
+_THOROUGH_BOUNDS = (
+    *_DEFAULT_BOUNDS,
+    Bounds(3, 8, 10, 3),
+    Bounds(2, 32, 36, 1),
+    Bounds(4, 8, 14, 6),
+)
+
+_TIGHT = DEFAULT_SCENARIOS[0]
+_THOROUGH_SCENARIOS = (
+    *DEFAULT_SCENARIOS,
+    Scenario.parse("capacity=2,cap=2,wire=4,producers=1"),
+    Scenario.parse("capacity=2,cap=1,wire=4,stop=3"),
+)
+_LARGER = Scenario.parse("capacity=2,cap=4,wire=12,producers=3+3,stop=10")
+_ALL_FINDINGS = (Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED, Finding.STARVED)
+
+PROFILES: dict[Profile, Sizes] = {
+    Profile.QUICK: Sizes(
+        explore=ExploreSizes(_QUICK_BOUNDS, budget=15.0),
+        differential=DifferentialSizes(rounds=1, programs=150, steps=50, budget=20.0),
+        crosshair=CrosshairSizes(
+            Budget(per_condition=0.12, overall=60.0),
+            every_module=False,
+            classes=False,
+            diffbehavior=10.0,
+            diffbehavior_in_verify=False,
+        ),
+        conform=ConformSizes(recordings=False, random_runs=len(ANCHORS), max_steps=500),
+        interleave=InterleaveSizes(
+            (*DEFAULT_SCENARIOS[:2], *with_variant((_TIGHT,), Variant.DRAIN_FIRST_ALL)),
+            seed_findings=(Finding.DISCONNECT_WITH_ROOM,),
+            budget=3.0,
+            random_runs=0,
+            random_scenario=_LARGER,
+        ),
+    ),
+    Profile.DEFAULT: Sizes(
+        explore=ExploreSizes(_DEFAULT_BOUNDS, budget=60.0),
+        differential=DifferentialSizes(rounds=5, programs=80, steps=100, budget=90.0),
+        crosshair=CrosshairSizes(
+            Budget(per_condition=1.5, overall=180.0),
+            every_module=True,
+            classes=True,
+            diffbehavior=30.0,
+            diffbehavior_in_verify=False,
+        ),
+        conform=ConformSizes(recordings=True, random_runs=200, max_steps=500),
+        interleave=InterleaveSizes(
+            (
+                *DEFAULT_SCENARIOS,
+                *with_variant(DEFAULT_SCENARIOS[:3], Variant.DRAIN_FIRST),
+                *with_variant(DEFAULT_SCENARIOS[:3], Variant.DRAIN_FIRST_ALL),
+            ),
+            seed_findings=_ALL_FINDINGS,
+            budget=25.0,
+            random_runs=0,
+            random_scenario=_LARGER,
+        ),
+    ),
+    Profile.THOROUGH: Sizes(
+        explore=ExploreSizes(_THOROUGH_BOUNDS, budget=1800.0),
+        differential=DifferentialSizes(rounds=20, programs=150, steps=300, budget=1800.0),
+        crosshair=CrosshairSizes(
+            Budget(per_condition=20.0, overall=1800.0),
+            every_module=True,
+            classes=True,
+            diffbehavior=240.0,
+            diffbehavior_in_verify=True,
+        ),
+        conform=ConformSizes(recordings=True, random_runs=2000, max_steps=1000),
+        interleave=InterleaveSizes(
+            tuple(s for v in Variant for s in with_variant(_THOROUGH_SCENARIOS, v)),
+            seed_findings=_ALL_FINDINGS,
+            budget=1200.0,
+            random_runs=2000,
+            random_scenario=_LARGER,
+        ),
+    ),
+}
+"""Measured on 2 idle cores: CrossHair's contracts take about 5 s at quick, 40 s at default,
+10 minutes at thorough; the differential about 3 s and 15 s (quick, default)."""

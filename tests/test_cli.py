@@ -1,0 +1,128 @@
+"""The command line's shared policy: one error handler, one verdict-to-exit-code table, verify's
+one clock, and the shipped PROTOCOL.md."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+
+import pytest
+from rich.console import Console
+
+from tests.conftest import SHARED
+from tidegate.proofs.cli import exit_code, main
+from tidegate.proofs.core import (
+    CheckContext,
+    CheckResult,
+    ExitCode,
+    Profile,
+    TidegateError,
+    Verdict,
+)
+from tidegate.proofs.protocol.data import PROTOCOL, shipped
+from tidegate.proofs.verify import run_checks
+
+
+def test_each_verdict_has_its_exit_code_and_an_error_exits_2() -> None:
+    assert [exit_code(v) for v in Verdict] == [
+        ExitCode.OK,
+        ExitCode.FAILED,
+        ExitCode.INCONCLUSIVE,
+    ]
+    assert exit_code(TidegateError("bad")) is ExitCode.USAGE
+
+
+@pytest.mark.parametrize(
+    ("argv", "err"),
+    [
+        (
+            ["replay", "--traces", "/nonexistent/t.jsonl"],
+            "tidegate replay: error: cannot read trace file /nonexistent/t.jsonl: ",
+        ),
+        (
+            ["verify", "--queue-class", "nonsense"],
+            "tidegate verify: error: --queue-class must be MODULE:CLASS, got 'nonsense'",
+        ),
+        (
+            ["interleave", "--random", "0"],
+            "tidegate interleave: error: --random must be at least 1, got 0",
+        ),
+        (
+            ["simulate", "--capacity", "0", "--no-plot"],
+            "tidegate simulate: error: --capacity must be at least 1, got 0",
+        ),
+        (
+            ["conform", "--adapter", "", "--max-examples", "0", "--no-recordings"],
+            "tidegate conform: error: the adapter command is empty",
+        ),
+    ],
+)
+def test_usage_errors_go_to_stderr_naming_the_command(
+    argv: list[str], err: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == ExitCode.USAGE
+    out = capsys.readouterr()
+    assert out.err.startswith(err) and "error" not in out.out
+
+
+def test_an_interrupt_proves_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted() -> list[object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("tidegate.proofs.recordings.cli.recorded_traces", interrupted)
+    assert main(["replay"]) == ExitCode.INCONCLUSIVE
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+def test_a_nested_command_names_itself_whole_in_its_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["traces", "generate", "--out", "/nonexistent/dir/x.jsonl", "--runs", "0"]) == 2
+    assert capsys.readouterr().err.startswith("tidegate traces generate: error: cannot write ")
+
+
+def test_verify_times_every_check_with_one_clock() -> None:
+    def slow(ctx: CheckContext) -> CheckResult:
+        time.sleep(0.05)
+        return CheckResult("slow", Verdict.PASS, 1, "naps")
+
+    def quick(ctx: CheckContext) -> CheckResult:
+        return CheckResult("quick", Verdict.PASS, 1, "nothing")
+
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    timed = run_checks([slow, quick], ctx)
+    assert timed[0].seconds >= 0.05 and timed[1].seconds < timed[0].seconds
+
+
+def test_protocol_prints_the_shipped_path_or_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["protocol"]) == 0
+    path = capsys.readouterr().out.strip()
+    assert path.endswith("PROTOCOL.md") and path == str(shipped(PROTOCOL))
+    assert main(["protocol", "--print"]) == 0
+    text = capsys.readouterr().out
+    assert text == shipped(PROTOCOL).read_text(encoding="utf-8")
+    assert "Answers about the request itself" in text
+
+
+def test_the_shipped_protocol_is_the_shared_one_byte_for_byte() -> None:
+    reference = SHARED / "PROTOCOL.md"
+    if not reference.is_file():
+        pytest.skip(f"{reference} not found (../shared/ absent): nothing to compare with")
+    assert shipped(PROTOCOL).read_bytes() == reference.read_bytes(), (
+        "copy ../shared/PROTOCOL.md into proofs/protocol/data/"
+    )
+
+
+def test_the_package_runs_as_a_module() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tidegate.proofs", "protocol"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip().endswith("PROTOCOL.md")
