@@ -87,7 +87,8 @@ def bare_bfs(capacity: int, cap: int, queue_items: int, other_items: int) -> int
 
 def run_one(engine: str, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
     """One search in this process: states, seconds, and resident memory it added."""
-    from tidegate.proofs.explore.fast import explore_fast, peak_rss, rss
+    from tidegate.proofs.explore.fast import explore_fast
+    from tidegate.proofs.explore.memory import peak_rss, rss
     from tidegate.proofs.explore.search import Bounds, explore
 
     before = rss()

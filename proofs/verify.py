@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from rich.console import Console
 
 from tidegate.proofs.cli import exit_code
 from tidegate.proofs.conform.check import check_conform
@@ -49,16 +54,72 @@ def checks_for(profile: Profile, queue_class: QueueFactory | None = None) -> lis
     ]
 
 
-def run_checks(checks: Sequence[Check], ctx: CheckContext) -> list[CheckResult]:
-    """Run `checks` in order, each timed (its `seconds`), printing each verdict as it ends."""
-    results = []
-    for check in checks:
-        start = time.perf_counter()
-        result = check(ctx)
-        result.seconds = time.perf_counter() - start
-        results.append(result)
-        ctx.console.print(verdict_line(result))
-    return results
+ELSEWHERE = (check_crosshair, check_crosshair_diff)
+"""Checks whose work runs in child processes of their own (CrossHair's workers): with
+two cores or more, verify runs them beside the other checks, one after another, while
+this process runs the rest."""
+
+
+def runs_elsewhere(check: Check) -> bool:
+    """True for a check of `ELSEWHERE` (plain or wrapped in functools.partial)."""
+    return getattr(check, "func", check) in ELSEWHERE
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+def _timed(check: Check, ctx: CheckContext) -> CheckResult:
+    start = time.perf_counter()
+    result = check(ctx)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def run_checks(
+    checks: Sequence[Check], ctx: CheckContext, parallel: bool = False
+) -> list[CheckResult]:
+    """Run `checks`, each timed (its `seconds`), and return their results in the order given.
+
+    Each verdict is printed as its check ends. With `parallel`, the checks of `ELSEWHERE`
+    run in a background thread (their work is in child processes, so they hold no core
+    of this one), one after another and without drawing progress; a line says they
+    started, and each one's verdict is printed once the foreground check running when it
+    ended is done. Everything else runs here, in order, with its progress as usual.
+    """
+    console = ctx.console
+    results: list[CheckResult | None] = [None] * len(checks)
+    background = [i for i, check in enumerate(checks) if parallel and runs_elsewhere(check)]
+    quiet = CheckContext(ctx.profile, ctx.seed, Console(file=io.StringIO()))
+    pending: dict[int, Future[CheckResult]] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for i in background:
+            pending[i] = pool.submit(_timed, checks[i], quiet)
+        if background:
+            console.print(
+                f"  {len(background)} check(s) started in the background (CrossHair, in "
+                "processes of its own); each prints its verdict when done"
+            )
+
+        def report(i: int, future: Future[CheckResult]) -> None:
+            result = results[i] = future.result()
+            console.print(verdict_line(result) + "  (background)")
+            del pending[i]
+
+        for i, check in enumerate(checks):
+            if i in background:
+                continue
+            result = results[i] = _timed(check, ctx)
+            console.print(verdict_line(result))
+            for j, future in list(pending.items()):
+                if future.done():
+                    report(j, future)
+        if pending:
+            console.print("  waiting for the background checks")
+        for j, future in list(pending.items()):
+            report(j, future)
+    return [r for r in results if r is not None]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,6 +147,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "checks, instead of tidegate.impl's; MODULE is imported from the current directory "
         "first",
     )
+    p.add_argument(
+        "--serial",
+        action="store_true",
+        help="run one check at a time (by default, with two cores or more, CrossHair runs "
+        "beside the other checks)",
+    )
     p.set_defaults(run=run_verify)
 
 
@@ -95,7 +162,8 @@ def run_verify(args: argparse.Namespace) -> Verdict:
     ctx = CheckContext(Profile(args.profile), args.seed, console)
     console.print(f"tidegate verify: profile {ctx.profile.value}, seed {ctx.seed}")
     start = time.perf_counter()
-    results = run_checks(checks_for(ctx.profile, queue_class), ctx)
+    parallel = not args.serial and cores() >= 2
+    results = run_checks(checks_for(ctx.profile, queue_class), ctx, parallel)
     console.print(summary_table(results, plain=not console.is_terminal))
     findings = [f for r in results for f in r.findings]
     if findings:

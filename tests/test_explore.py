@@ -13,6 +13,7 @@ import pytest
 from tidegate.model import CLOSED, Ok, Op, OpName, Subject, Transition
 from tidegate.model import try_drain_one as model_try_drain_one
 from tidegate.proofs.cli import main
+from tidegate.proofs.explore.memory import parse_size, rss
 from tidegate.proofs.explore.properties import (
     CATALOGUE,
     FINDINGS,
@@ -183,6 +184,7 @@ def test_cli_json_reports_counts_and_properties() -> None:
     data = json.loads(out.stdout)
     assert (data["states"], data["transitions"], data["depth"]) == (1123, 4863, 13)
     assert data["seconds"] >= 0 and data["complete"] is True
+    assert data["engine"] == "packed" and data["stopped"] is None
     props = data["properties"]
     assert props["no_silent_loss"]["holds"] is True
     finding = props["queue_full_means_no_room"]
@@ -228,15 +230,65 @@ def test_cli_budget_exit_3(capsys: pytest.CaptureFixture[str]) -> None:
             "--cap",
             "8",
             "--queue-items",
-            "12",
+            "16",
             "--other-items",
-            "4",
+            "6",
             "--max-seconds",
             "0.05",
         ]
     )
     assert code == 3
-    assert "INCOMPLETE" in capsys.readouterr().out
+    assert "INCOMPLETE: time budget of 0.05 s ran out (at depth" in capsys.readouterr().out
+
+
+def test_cli_memory_budget_exit_3_saying_how_far_it_got(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 4,211,404 states need well over 40 MiB more than the process holds already.
+    budget = str(rss() + 40 * 2**20)
+    code = main(["explore", "--queue-items", "16", "--other-items", "6", "--max-memory", budget])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert f"INCOMPLETE: memory budget of {int(budget):,} bytes would be exceeded" in out
+    assert "states found)" in out
+
+
+def test_reference_engine_keeps_to_its_memory_budget_too() -> None:
+    r = explore(Bounds(4, 8, 12, 4), max_memory=rss() + 32 * 2**20)
+    assert not r.complete and r.stopped is not None
+    assert "memory budget" in r.stopped and r.states < 104_290
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--max-memory", "lots"], "--max-memory: a size is a number with an optional suffix"),
+        (["--max-memory", "0"], "--max-memory: a size must be at least 1 byte, got '0'"),
+        (["--max-memory", "8X"], "got '8X'"),
+    ],
+)
+def test_cli_refuses_bad_memory_sizes_with_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["explore", *argv])
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_packed_engine_refuses_bounds_it_cannot_hold(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["explore", "--queue-items", "60", "--other-items", "8", "--engine", "packed"])
+    assert code == 2
+    assert "needs 86 bits a state, the packed explorer holds at most 52" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(("text", "size"), [("8G", 8 * 2**30), ("1.5GiB", 3 * 2**29), ("512", 512)])
+def test_sizes_read_as_people_write_them(text: str, size: int) -> None:
+    assert parse_size(text) == size
 
 
 def _drain_newest(s: Subject) -> Transition:
@@ -294,5 +346,8 @@ def main_exit_for(bounds: Bounds) -> int:
             str(bounds.queue_items),
             "--other-items",
             str(bounds.other_items),
+            # The model's functions are monkeypatched: only the reference explorer calls them.
+            "--engine",
+            "reference",
         ]
     )

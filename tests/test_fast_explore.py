@@ -13,6 +13,7 @@ from tidegate.model import Op, OpName, ReceiverState, Subject
 from tidegate.proofs.explore import fast as fast_explore
 from tidegate.proofs.explore import packed
 from tidegate.proofs.explore.fast import explore_fast
+from tidegate.proofs.explore.memory import rss
 from tidegate.proofs.explore.packed import Action, Code, Layout, Moves
 from tidegate.proofs.explore.packed_properties import STATE, STEP
 from tidegate.proofs.explore.properties import CATALOGUE, OTHER_BASE, Moment
@@ -33,7 +34,7 @@ SUITE = [
 
 def _without_timings(result: Any) -> dict[str, Any]:
     data: dict[str, Any] = result.to_json()
-    del data["seconds"], data["states_per_second"]
+    del data["seconds"], data["states_per_second"], data["engine"], data["peak_rss_bytes"]
     return data
 
 
@@ -43,6 +44,7 @@ def test_same_answers_as_the_reference_explorer(bounds: tuple[int, int, int, int
     reference = explore(Bounds(*bounds))
     fast = explore_fast(Bounds(*bounds))
     assert fast.complete and fast.stopped is None
+    assert (fast.engine, reference.engine) == ("packed", "reference")
     assert _without_timings(fast) == _without_timings(reference)
 
 
@@ -239,7 +241,7 @@ def test_time_budget_stops_early_saying_where() -> None:
 
 
 def test_memory_budget_stops_before_exceeding_it() -> None:
-    budget = fast_explore.rss() + 100_000_000
+    budget = rss() + 100_000_000
     r = explore_fast(Bounds(4, 8, 16, 6), max_memory=budget)
     assert not r.complete
     assert r.stopped is not None and "memory budget of" in r.stopped

@@ -15,8 +15,9 @@ import functools
 import time
 
 from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.explore.engine import explore_bounds
 from tidegate.proofs.explore.properties import FINDINGS, PropertyKind
-from tidegate.proofs.explore.search import Bounds, Exploration, explore
+from tidegate.proofs.explore.search import Bounds, Exploration
 from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.protocol.traces import Trace
 from tidegate.proofs.report import progress, trace_lines
@@ -38,7 +39,7 @@ class Explorations:
                 self.started = time.perf_counter()
             left = max(0.01, self.budget - (time.perf_counter() - self.started))
             with progress(ctx.console, f"explore {bounds} (states)", None) as tick:
-                self.results[bounds] = explore(bounds, max_seconds=left, tick=tick)
+                self.results[bounds] = explore_bounds(bounds, max_seconds=left, tick=tick)
         return self.results[bounds]
 
     def all(self, ctx: CheckContext) -> list[Exploration]:
@@ -69,7 +70,7 @@ def _check_bounds(shared: Explorations, bounds: Bounds, ctx: CheckContext) -> Ch
     result = CheckResult(f"explore {bounds}", Verdict.PASS, r.states, "states")
     result.details.append(
         f"{r.states:,} states, {r.transitions:,} transitions, depth {r.depth}, "
-        f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s"
+        f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s ({r.engine} explorer)"
     )
     for o in r.outcomes:
         if o.prop.kind is PropertyKind.INVARIANT and o.counterexample is not None:
@@ -78,7 +79,9 @@ def _check_bounds(shared: Explorations, bounds: Bounds, ctx: CheckContext) -> Ch
             result.details.extend(f"  {line}" for line in trace_lines(o.counterexample))
     if result.verdict is Verdict.PASS and not r.complete:
         result.verdict = Verdict.INCONCLUSIVE
-        result.details.append("the exploration budget ran out before every state was seen")
+        result.details.append(
+            f"the exploration budget ran out before every state was seen: {r.stopped}"
+        )
     return result
 
 

@@ -10,8 +10,11 @@ from rich.console import Console
 from rich.table import Table
 
 from tidegate.proofs.core import Verdict
+from tidegate.proofs.explore.engine import Engine, explore_bounds, packed_fits
+from tidegate.proofs.explore.memory import SizeError, default_budget, mib, parse_size
+from tidegate.proofs.explore.packed import MAX_BITS, Layout, LayoutError
 from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
-from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration, explore
+from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration
 from tidegate.proofs.protocol.traces import Trace
 from tidegate.proofs.report import make_console, progress, trace_lines
 
@@ -46,6 +49,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except SizeError as exc:
+        raise argparse.ArgumentTypeError(f"--max-memory: {exc}") from None
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     d = DEFAULT_BOUNDS
     p = sub.add_parser(
@@ -55,7 +65,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "the bounds; checks every property of the catalogue in every state and transition "
         "and prints, for each one that fails, its shortest counterexample as a trace. "
         "Exit codes: 0 every invariant holds, 1 an invariant fails, 2 usage error, "
-        "3 the time budget ran out (inconclusive).",
+        "3 the time or memory budget ran out (inconclusive).",
     )
     p.add_argument(
         "--capacity",
@@ -93,6 +103,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="stop after S seconds: the run is then inconclusive (exit 3)",
     )
     p.add_argument(
+        "--max-memory",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="stop before the process's resident memory would pass SIZE bytes (suffixes "
+        "K, M, G, T: powers of 1024, e.g. 8G): the run is then inconclusive (exit 3). "
+        "Default: the memory in use plus 90%% of what is available when the run starts",
+    )
+    p.add_argument(
+        "--engine",
+        choices=[e.value for e in Engine],
+        default=Engine.AUTO.value,
+        help="packed: states packed in 64-bit words, numpy, both cores; reference: the "
+        "plain search; auto (default): packed wherever the bounds fit it",
+    )
+    p.add_argument(
         "--json",
         action="store_true",
         help="print one JSON object (states, transitions, depth, seconds, properties)",
@@ -102,28 +128,46 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_explore(args: argparse.Namespace) -> Verdict:
     bounds = Bounds(args.capacity, args.cap, args.queue_items, args.other_items)
-    if args.json:
-        # Progress goes to stderr so stdout stays one JSON object.
-        with progress(make_console(stderr=True), f"explore {bounds}", None) as tick:
-            result = explore(bounds, max_seconds=args.max_seconds, tick=tick)
-        print(json.dumps(result.to_json()))
-        return result.verdict
-    console = make_console()
+    engine = Engine(args.engine)
+    if engine is Engine.PACKED and not packed_fits(bounds):
+        layout = Layout(bounds.capacity, bounds.cap, bounds.queue_items, bounds.other_items)
+        raise LayoutError(
+            f"--engine packed: {bounds} needs {layout.bits} bits a state, the packed "
+            f"explorer holds at most {MAX_BITS}; use --engine reference"
+        )
+    # With --json, progress goes to stderr so stdout stays one JSON object.
+    console = make_console(stderr=args.json)
     with progress(console, f"explore {bounds}", None) as tick:
-        result = explore(bounds, max_seconds=args.max_seconds, tick=tick)
-    show(console, result)
+        result = explore_bounds(
+            bounds,
+            engine=engine,
+            max_seconds=args.max_seconds,
+            max_memory=default_budget() if args.max_memory is None else args.max_memory,
+            tick=tick,
+        )
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        show(console, result)
     return result.verdict
 
 
 def show(console: Console, result: Exploration) -> None:
     """Counts, one row per property and witness, then every counterexample as a trace."""
-    status = "complete" if result.complete else "INCOMPLETE: time budget ran out"
+    status = "complete" if result.complete else f"INCOMPLETE: {result.stopped}"
     console.print(
         f"explored {result.bounds}: {result.states:,} states, {result.transitions:,} "
         f"transitions, depth {result.depth}, {result.seconds:.2f}s "
         f"({result.states_per_second:,.0f} states/s), {status}",
         markup=False,
     )
+    if result.states:
+        console.print(
+            f"{result.engine} explorer, peak memory {mib(result.peak_rss)} "
+            f"({result.peak_rss / result.states:,.0f} bytes/state, the process's peak "
+            "over the states found)",
+            markup=False,
+        )
     table = Table(title="Properties", title_justify="left")
     table.add_column("property")
     table.add_column("kind")

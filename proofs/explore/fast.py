@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import resource
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tidegate import model
+from tidegate.proofs.explore.memory import peak_rss, rss
 from tidegate.proofs.explore.packed import (
     ACTIONS,
     ANSWERS,
@@ -76,31 +76,6 @@ BYTES_PER_STATE = 8 + 4 + 1
 the action that reached it."""
 
 
-class MemoryBudgetError(ValueError):
-    """Raised when `max_memory` is below what Python and numpy need to start (names it)."""
-
-
-@dataclass
-class FastExploration(Exploration):
-    """An `Exploration`, with why it stopped early and what it cost in memory."""
-
-    stopped: str | None = None
-    """None when complete; otherwise which budget ran out, and where."""
-    peak_rss: int = 0
-    """Peak resident memory of the process, bytes (includes what ran before)."""
-
-
-def rss() -> int:
-    """Resident memory of this process now, in bytes."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def peak_rss() -> int:
-    """Peak resident memory of this process so far, in bytes."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
 def explore_fast(
     bounds: Bounds,
     *,
@@ -108,7 +83,7 @@ def explore_fast(
     max_memory: int | None = None,
     tick: Callable[[int], None] | None = None,
     workers: int | None = None,
-) -> FastExploration:
+) -> Exploration:
     """Explore every state reachable within `bounds`, checking the whole catalogue.
 
     Stops early, with `complete` False and `stopped` set, once `max_seconds` have
@@ -179,14 +154,14 @@ class _Search:
         self.off_contract: _First | None = None
         self.witness_codes = [_codes(w) for w in WITNESSES]
 
-    def run(self) -> FastExploration:
+    def run(self) -> Exploration:
         with ThreadPoolExecutor(self.workers) as pool:
             return self._run(pool)
 
-    def _run(self, pool: ThreadPoolExecutor) -> FastExploration:
+    def _run(self, pool: ThreadPoolExecutor) -> Exploration:
         start = time.perf_counter()
         deadline = None if self.max_seconds is None else start + self.max_seconds
-        result = FastExploration(self.bounds)
+        result = Exploration(self.bounds, engine="packed")
         visited: U64 = np.array([initial(self.layout)], dtype=np.uint64)
         frontier = visited.copy()
         level = 0

@@ -51,6 +51,7 @@ from tidegate.model import (
     ReceiverState,
     Subject,
 )
+from tidegate.proofs.core import TidegateError
 from tidegate.proofs.explore.properties import OTHER_BASE
 
 U64 = npt.NDArray[np.uint64]
@@ -126,7 +127,7 @@ MAX_BITS = 52
 12 bits) in one 64-bit word."""
 
 
-class LayoutError(ValueError):
+class LayoutError(TidegateError, ValueError):
     """Raised when bounds need more than 64 bits per packed state; names the bounds."""
 
 

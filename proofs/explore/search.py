@@ -36,6 +36,7 @@ from typing import Any
 from tidegate import model
 from tidegate.model import Op, OpName, ReceiverState, Subject, Transition
 from tidegate.proofs.core import TidegateError, Verdict
+from tidegate.proofs.explore.memory import peak_rss, rss
 from tidegate.proofs.explore.properties import (
     CATALOGUE,
     OFF_CONTRACT,
@@ -122,7 +123,13 @@ class Reach:
 
 @dataclass
 class Exploration:
-    """What a run covered and found. `complete` is False if the budget ran out first."""
+    """What a run covered and found.
+
+    `complete` is False if a budget ran out first; `stopped` then says which, and how
+    far the search got. `engine` names the explorer ("reference": this module's;
+    "packed": `tidegate.proofs.explore.fast`'s). `peak_rss` is the process's peak
+    resident memory in bytes when the run ended (what ran before it included).
+    """
 
     bounds: Bounds
     states: int = 0
@@ -132,6 +139,9 @@ class Exploration:
     complete: bool = False
     outcomes: list[ExploreOutcome] = field(default_factory=list)
     reaches: list[Reach] = field(default_factory=list)
+    engine: str = "reference"
+    stopped: str | None = None
+    peak_rss: int = 0
 
     @property
     def states_per_second(self) -> float:
@@ -182,6 +192,9 @@ class Exploration:
             "seconds": round(self.seconds, 6),
             "states_per_second": round(self.states_per_second, 1),
             "complete": self.complete,
+            "stopped": self.stopped,
+            "engine": self.engine,
+            "peak_rss_bytes": self.peak_rss,
             "properties": props,
         }
 
@@ -195,14 +208,22 @@ def explore(
     *,
     catalogue: tuple[Property, ...] = CATALOGUE,
     max_seconds: float | None = None,
+    max_memory: int | None = None,
     tick: Callable[[int], None] | None = None,
 ) -> Exploration:
     """Explore every state reachable within `bounds`, checking `catalogue` everywhere.
 
-    Stops early, with `complete` False, once `max_seconds` have passed. `tick` is
-    called with the number of states found, every few thousand states.
+    Stops early, with `complete` False and `stopped` set, once `max_seconds` have
+    passed or once the process's resident memory comes within `MEMORY_STEP` bytes of
+    `max_memory`. Both are checked every 4,096 states. `tick` is called with the
+    number of states found, every few thousand states.
     """
-    return _Search(bounds, catalogue).run(max_seconds, tick)
+    return _Search(bounds, catalogue).run(max_seconds, max_memory, tick)
+
+
+MEMORY_STEP = 64 * 2**20
+"""Headroom the reference search keeps below `max_memory`: more than 4,096 states and
+their transitions take (about 2 KB a state)."""
 
 
 class _Search:
@@ -256,7 +277,12 @@ class _Search:
             self.pending = [w for w in self.pending if w.name not in self.reached]
         return self.intern(transition.state, key, op)
 
-    def run(self, max_seconds: float | None, tick: Callable[[int], None] | None) -> Exploration:
+    def run(
+        self,
+        max_seconds: float | None,
+        max_memory: int | None,
+        tick: Callable[[int], None] | None,
+    ) -> Exploration:
         start = time.perf_counter()
         bounds, parents, memo = self.bounds, self.parents, self.memo
         result = Exploration(bounds)
@@ -318,7 +344,15 @@ class _Search:
                 if explored % 4096 == 0:
                     if tick is not None:
                         tick(len(parents))
+                    stopped = None
                     if deadline is not None and time.perf_counter() > deadline:
+                        stopped = f"time budget of {max_seconds:g} s ran out"
+                    elif max_memory is not None and rss() + MEMORY_STEP > max_memory:
+                        stopped = f"memory budget of {max_memory:,} bytes would be exceeded"
+                    if stopped is not None:
+                        result.stopped = (
+                            f"{stopped} (at depth {result.depth}, {len(parents):,} states found)"
+                        )
                         return self.finish(result, start)
             if following:
                 result.depth += 1
@@ -334,6 +368,7 @@ class _Search:
         result.reaches = [Reach(w, self.reached.get(w.name)) for w in WITNESSES]
         result.reaches.append(Reach(OFF_CONTRACT, self.off_contract, off_contract=True))
         result.seconds = time.perf_counter() - start
+        result.peak_rss = peak_rss()
         return result
 
 

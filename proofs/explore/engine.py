@@ -1,0 +1,52 @@
+"""Which explorer runs: the packed one wherever the bounds fit its layout.
+
+Both give the same answers (tests/test_fast_explore.py holds them equal); the packed
+explorer (`fast`) is one to two orders of magnitude quicker and smaller, but packs a
+state into at most `packed.MAX_BITS` bits, so very long runs of items (NQ + NO beyond
+about 40) go to the reference explorer (`search`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+from tidegate.proofs.explore.fast import explore_fast
+from tidegate.proofs.explore.packed import Layout
+from tidegate.proofs.explore.search import Bounds, Exploration, explore
+
+
+class Engine(enum.Enum):
+    """Which explorer to use."""
+
+    AUTO = "auto"
+    """Packed where the bounds fit, else reference."""
+    PACKED = "packed"
+    REFERENCE = "reference"
+
+
+def packed_fits(bounds: Bounds) -> bool:
+    """True when the packed explorer can hold a state within `bounds`."""
+    layout = Layout(bounds.capacity, bounds.cap, bounds.queue_items, bounds.other_items)
+    try:
+        layout.check()
+    except ValueError:
+        return False
+    return True
+
+
+def explore_bounds(
+    bounds: Bounds,
+    *,
+    engine: Engine = Engine.AUTO,
+    max_seconds: float | None = None,
+    max_memory: int | None = None,
+    tick: Callable[[int], None] | None = None,
+) -> Exploration:
+    """Explore `bounds` with `engine` (see `search.explore` and `fast.explore_fast`).
+
+    Raises `packed.LayoutError` when `engine` is PACKED and the bounds do not fit it.
+    """
+    if engine is Engine.REFERENCE or (engine is Engine.AUTO and not packed_fits(bounds)):
+        return explore(bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick)
+    return explore_fast(bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick)
