@@ -36,7 +36,6 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from tidegate import model
 from tidegate.proofs.explore.memory import peak_rss, rss
 from tidegate.proofs.explore.packed import (
     ACTIONS,
@@ -55,8 +54,8 @@ from tidegate.proofs.explore.packed import (
 )
 from tidegate.proofs.explore.packed_properties import STATE, STEP
 from tidegate.proofs.explore.properties import CATALOGUE, OFF_CONTRACT, WITNESSES, Property, Witness
-from tidegate.proofs.explore.search import Bounds, Exploration, ExploreOutcome, Reach
-from tidegate.proofs.protocol.traces import Step, Trace
+from tidegate.proofs.explore.search import Bounds, Exploration, ExploreOutcome, Reach, trace_of
+from tidegate.proofs.protocol.traces import Trace
 
 CHUNK = 1 << 19
 """States of a frontier expanded together: bounds the temporaries (about 300 bytes a
@@ -376,19 +375,13 @@ def _codes(witness: Witness) -> tuple[Action, npt.NDArray[np.uint8]]:
 
 def replay(bounds: Bounds, actions: list[Action], label: str) -> Trace:
     """The trace of `actions` from a fresh subject, with the model's answers."""
-    s = model.new(bounds.capacity, bounds.cap)
     queued = others = 0
-    steps = []
+    ops = []
     for action in actions:
-        op = op_of(action, queued, others)
+        ops.append(op_of(action, queued, others))
         queued += action is Action.ENQUEUE
         others += action is Action.SEND
-        s, answer, _ = model.apply(s, op)
-        steps.append(Step(op, answer))
-    name = label.replace(" ", "").replace("->", "-")
-    return Trace(
-        f"explore-{name}-{bounds.capacity}-{bounds.cap}", bounds.capacity, bounds.cap, tuple(steps)
-    )
+    return trace_of(bounds, tuple(ops), label)
 
 
 def catalogue_supported(catalogue: tuple[Property, ...]) -> bool:

@@ -261,7 +261,7 @@ class _Search:
 
     def trace_to(self, key: StateKey | None, tail: tuple[Op, ...], label: str) -> Trace:
         ops = tail if key is None else _path(self.parents, key) + tail
-        return _trace(self.bounds, ops, label)
+        return trace_of(self.bounds, ops, label)
 
     def check(self, key: StateKey, s: Subject, op: Op, transition: Transition) -> int:
         """Check one transition from state `key`; returns the id of the subject it leads to."""
@@ -382,7 +382,7 @@ def _path(parents: dict[StateKey, tuple[StateKey, Op] | None], key: StateKey) ->
     return tuple(reversed(ops))
 
 
-def _trace(bounds: Bounds, ops: tuple[Op, ...], label: str) -> Trace:
+def trace_of(bounds: Bounds, ops: tuple[Op, ...], label: str) -> Trace:
     """The trace of `ops` from a fresh subject, with the model's answers as results."""
     name = label.replace(" ", "").replace("->", "-")
     trace_id = f"explore-{name}-{bounds.capacity}-{bounds.cap}"
