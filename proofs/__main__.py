@@ -1,7 +1,5 @@
 """`python -m tidegate.proofs` runs the tidegate command line."""
 
-import sys
+from tidegate.proofs.cli import run
 
-from tidegate.proofs.cli import main
-
-sys.exit(main())
+run()

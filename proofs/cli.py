@@ -4,17 +4,27 @@ the one place where a command's outcome becomes its exit code.
 A command's `run(args)` returns its `Verdict`, or raises a `TidegateError` (a
 usage or input error, an adapter that broke the protocol): `main` prints that
 as `tidegate CMD: error: MESSAGE` on standard error and exits 2. Interrupted
-with Ctrl-C, a command has proved nothing: `interrupted` on standard error, exit 3.
+(Ctrl-C; SIGTERM or SIGHUP to the `tidegate` program), a command has proved
+nothing: `interrupted` on standard error, exit 3; out of memory, likewise
+inconclusive; a reader that stops reading (`tidegate ... | head`) ends it
+quietly, also with exit 3. However a command ends, no process it started
+outlives it (`tidegate.proofs.processes`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
+from types import FrameType
 from typing import Any, cast
 
+from tidegate.proofs import processes
 from tidegate.proofs.core import ExitCode, TidegateError, Verdict
 
 COMMANDS = (
@@ -64,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 holds, 1 failed or diverged, 2 usage or adapter error, "
         "3 inconclusive (budget ran out; not a pass)",
     )
+    parser.add_argument("--version", action="version", version=f"tidegate {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
@@ -72,19 +83,74 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """The installed distribution's version (`unknown` when run from an uninstalled tree)."""
+    try:
+        return metadata.version("tidegate")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see `ExitCode`)."""
     args = build_parser().parse_args(argv)
     try:
         verdict: Verdict = args.run(args)
     except TidegateError as exc:
-        print(f"{args.command_name}: error: {exc}", file=sys.stderr)
+        _say(f"{args.command_name}: error: {exc}")
         return int(exit_code(exc))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        _say("interrupted")
         return int(ExitCode.INCONCLUSIVE)
+    except MemoryError:
+        _say("out of memory: stopped before the bounds were covered (inconclusive)")
+        return int(ExitCode.INCONCLUSIVE)
+    except BrokenPipeError:
+        _silence_stdout()
+        return int(ExitCode.INCONCLUSIVE)
+    finally:
+        processes.end_all()
     return int(exit_code(verdict))
 
 
+def run() -> None:
+    """The `tidegate` program: `main`, with SIGTERM and SIGHUP ending a command as Ctrl-C
+    does, orphans of its children ended (see `tidegate.proofs.processes`), and output cut
+    off by a closed pipe handled quietly."""
+    processes.become_subreaper()
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(number, _interrupt)
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = int(ExitCode.INCONCLUSIVE)
+    except KeyboardInterrupt:
+        code = int(ExitCode.INCONCLUSIVE)
+    finally:
+        processes.sweep_orphans()
+    sys.exit(code)
+
+
+def _interrupt(number: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(message, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: the reader went away, and Python would otherwise
+    complain once more while flushing it at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -30,10 +30,8 @@ import contextlib
 import enum
 import importlib
 import inspect
-import os
 import queue
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from tidegate.proofs import processes
 
 PLUGIN = Path(__file__).with_name("plugin.py")
 """Lets CrossHair read the `tidegate` namespace package (see that file)."""
@@ -191,18 +191,19 @@ def run_crosshair(
         for share in share_out(targets, budget.workers):
             errors = stack.enter_context(tempfile.TemporaryFile("w+"))
             try:
-                proc = subprocess.Popen(
+                proc = processes.spawn(
                     crosshair_command(share, budget),
                     stdout=subprocess.PIPE,
                     stderr=errors,
                     text=True,
                     cwd=cwd,
-                    start_new_session=True,  # so a cut-off kills the whole group
                 )
             except OSError as exc:
                 report.complete = False
                 report.problems.append(f"could not start crosshair: {exc}")
                 continue
+            # However this run ends (cut off, Ctrl-C, an error), no worker outlives it.
+            stack.callback(processes.end, proc)
             workers.append((proc, errors))
         found = _collect([p for p, _ in workers], start + budget.overall, report, on_condition)
         for (proc, errors), counterexamples in zip(workers, found, strict=True):
@@ -297,9 +298,7 @@ def _finish(
         # Its output ended, but the process may still be exiting: wait, unless cut off.
         proc.wait(timeout=0 if cut_off else 30)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        processes.end(proc)
         if cut_off:
             return
     if proc.returncode == 0 or (proc.returncode == 1 and counterexamples):
@@ -329,12 +328,16 @@ def diffbehavior(
     """Run `crosshair diffbehavior first second`; cut off after about twice `cpu_seconds`
     of wall time plus a minute (code None)."""
     command = _crosshair("diffbehavior", cpu_seconds, first, second)
+    proc = processes.spawn(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd
+    )
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, cwd=cwd, timeout=2 * cpu_seconds + 60
-        )
-    except subprocess.TimeoutExpired as exc:
-        partial = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
-        return DiffOutcome(None, partial)
-    output = done.stdout + done.stderr
-    return DiffOutcome(done.returncode, output)
+        out, err = proc.communicate(timeout=2 * cpu_seconds + 60)
+    except subprocess.TimeoutExpired:
+        processes.end(proc)
+        out, _ = proc.communicate()
+        return DiffOutcome(None, out or "")
+    finally:
+        # Also on Ctrl-C: the worker and anything it started end with this call.
+        processes.end(proc)
+    return DiffOutcome(proc.returncode, out + err)

@@ -8,8 +8,11 @@ else — the process exits, stays silent past the timeout, answers with a line
 that is not a PROTOCOL.md answer, or writes more than one line per request —
 raises `AdapterError`, whose message names the operation sent, what came back,
 and the tail of the adapter's standard error. `close()` (or leaving the `with`
-block) ends the whole process group, so a misbehaving adapter never outlives
-the checker, nor do its children.
+block) ends the whole process group and every descendant (see
+`tidegate.proofs.processes`), so a misbehaving adapter never outlives the
+checker, nor do its children. `finish()` is the orderly end of a session: it
+closes the adapter's input and raises AdapterError if anything but silence and
+an exit follows (a line written after the last answer is a protocol breach).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import json
 import os
 import selectors
 import shlex
-import signal
 import subprocess
 import tempfile
 import time
@@ -29,6 +31,7 @@ from types import TracebackType
 from typing import Any
 
 from tidegate.model import Answer
+from tidegate.proofs import processes
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.protocol.wire import WireError, answer_from_wire, dumps
 
@@ -86,13 +89,12 @@ class Adapter:
         # A file, not a pipe: an adapter that floods stderr can never block on it.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the adapter)
         try:
-            self._proc = subprocess.Popen(
+            self._proc = processes.spawn(
                 argv,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,
                 bufsize=0,
-                start_new_session=True,
             )
         except OSError as exc:
             self._stderr.close()
@@ -183,14 +185,17 @@ class Adapter:
         self._answered = line
         return answer
 
-    def _poll_line(self, timeout: float, line: str) -> bytes | None:
-        """The next complete line, waiting up to `timeout`; None when none came in time."""
+    def _poll_line(self, timeout: float, line: str, *, exiting: bool = False) -> bytes | None:
+        """The next complete line, waiting up to `timeout`; None when none came in time
+        (or, when `exiting`, when the adapter closed its output without one)."""
         deadline = time.monotonic() + timeout
         while True:
             newline = self._buffer.find(b"\n")
             if newline >= 0:
                 answer, self._buffer = self._buffer[:newline], self._buffer[newline + 1 :]
                 return answer.rstrip(b"\r")
+            if self._eof and exiting:
+                return None
             if self._eof:
                 tail = f"; its last output was {_show(self._buffer)}" if self._buffer else ""
                 try:
@@ -232,21 +237,46 @@ class Adapter:
         return ""
 
     def kill(self) -> None:
-        """Kill the adapter's whole process group at once (no grace period)."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._proc.wait(timeout=5)
+        """Kill the adapter's whole process group and its descendants at once (no grace)."""
+        processes.end(self._proc)
+
+    def finish(self, grace: float = 1.0) -> None:
+        """End the session in order: close the adapter's input and wait up to `grace`
+        seconds for it to exit, then `close()`. Raises AdapterError if it wrote anything
+        after its last answer (a complete line, or a partial one) before exiting."""
+        if self._closed:
+            return
+        self.expect_silence(0.0)
+        family = processes.descendants(self._proc.pid)
+        with contextlib.suppress(OSError):
+            self._stdin.close()
+        stray = self._poll_line(grace, "(its input closed)", exiting=True)
+        if stray is None and self._buffer:
+            stray = self._buffer
+        if stray is not None:
+            processes.end_family(family)
+            error = self._error(
+                f"wrote {_show(stray)} after its input closed (after its last answer, to "
+                f"{self._answered}): nothing but one answer per request goes to standard output"
+            )
+            self.close()
+            raise error
+        processes.end_family(family)
+        self.close()
 
     def close(self, grace: float = 1.0) -> None:
-        """Close the adapter's input, give it `grace` seconds to exit, then end its group."""
+        """Close the adapter's input, give it `grace` seconds to exit, then end its group and
+        every descendant (those that left the group too, as far as they can be found)."""
         if self._closed:
             return
         self._closed = True
+        # Taken while the adapter lives: once it exits, its orphans no longer name it.
+        family = processes.descendants(self._proc.pid)
         with contextlib.suppress(OSError):
             self._stdin.close()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout=grace)
+        processes.end_family(family)
         # Even after a clean exit, children it left behind share its process group.
         self.kill()
         self._selector.close()
