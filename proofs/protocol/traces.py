@@ -17,12 +17,18 @@ from tidegate.model import Answer, ModelTypeError, ModelValueError, Op, require_
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.protocol.data import RECORDINGS, shipped
 from tidegate.proofs.protocol.wire import (
+    CAP_MAX,
+    CAPACITY_MAX,
     WireError,
     answer_from_wire,
     dumps,
     op_from_wire,
     op_to_wire,
 )
+
+MAX_LINE = 64 << 20
+"""The longest trace line read (64 MiB, about a million steps): a longer one is refused
+rather than read into memory whole."""
 
 
 @dataclass(frozen=True)
@@ -66,22 +72,29 @@ def model_trace(trace_id: str, capacity: int, cap: int, ops: Sequence[Op]) -> Tr
 
 
 class TraceFileError(TidegateError, ValueError):
-    """Raised when a trace file cannot be read, or a line of it is not a valid PROTOCOL.md
-    trace; names the file (and the line)."""
+    """Raised when a trace file cannot be read, is empty, holds a line that is not a valid
+    PROTOCOL.md trace, or gives two traces one id; names the file (and the line)."""
 
 
 def trace_from_obj(obj: Any) -> Trace:
-    """A Trace from its decoded JSON object; raises WireError naming the bad field."""
+    """A Trace from its decoded JSON object; raises WireError naming the bad field.
+
+    The id is a non-empty string; capacity and cap are within PROTOCOL.md's
+    ranges for `new` (1 to 2^61 - 1, 0 to 2^64 - 1), so that every trace read is
+    one an adapter can be asked to run.
+    """
     if not isinstance(obj, dict):
         raise WireError(f"a trace must be a JSON object, got {type(obj).__name__}")
     for key in ("id", "capacity", "cap", "steps"):
         if key not in obj:
             raise WireError(f"trace lacks field {key!r}")
+    if not isinstance(obj["id"], str) or not obj["id"]:
+        raise WireError(f"trace field 'id' must be a non-empty string, got {obj['id']!r:.80}")
     try:
-        capacity = require_int("capacity", obj["capacity"], minimum=1)
-        cap = require_int("cap", obj["cap"], minimum=0)
+        capacity = require_int("capacity", obj["capacity"], minimum=1, maximum=CAPACITY_MAX)
+        cap = require_int("cap", obj["cap"], minimum=0, maximum=CAP_MAX)
     except (ModelTypeError, ModelValueError) as exc:
-        raise WireError(str(exc)) from None
+        raise WireError(f"{exc} (PROTOCOL.md's range for new)") from None
     if not isinstance(obj["steps"], list):
         raise WireError("trace field 'steps' must be a list")
     steps = []
@@ -92,30 +105,77 @@ def trace_from_obj(obj: Any) -> Trace:
             steps.append(Step(op_from_wire(raw), answer_from_wire(raw["result"])))
         except WireError as exc:
             raise WireError(f"step {index}: {exc}") from None
-    return Trace(str(obj["id"]), capacity, cap, tuple(steps))
+    return Trace(obj["id"], capacity, cap, tuple(steps))
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def parse_traces(lines: Iterable[str], source: str) -> Iterator[Trace]:
-    """Each non-blank line as a Trace; raises TraceFileError naming `source` and the line."""
+    """Each non-blank line as a Trace; raises TraceFileError naming `source` and the line,
+    also when two traces share an id."""
+    seen: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        if len(line) > MAX_LINE:
+            raise TraceFileError(f"{source}:{number}: line longer than {MAX_LINE:,} characters")
         try:
-            yield trace_from_obj(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise TraceFileError(f"{source}:{number}: not JSON ({exc.msg})") from None
+            trace = trace_from_obj(json.loads(line, parse_constant=_no_constant))
         except WireError as exc:
             raise TraceFileError(f"{source}:{number}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise TraceFileError(f"{source}:{number}: not JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # NaN, 5,000-digit numbers, deep nesting
+            raise TraceFileError(f"{source}:{number}: not a trace ({exc})") from None
+        if trace.id in seen:
+            raise TraceFileError(
+                f"{source}:{number}: trace id {trace.id!r} is already the id of line "
+                f"{seen[trace.id]} (ids name traces: each must be unique)"
+            )
+        seen[trace.id] = number
+        yield trace
+
+
+def _lines(handle: Iterable[str]) -> Iterator[str]:
+    """The lines of `handle`, none read whole beyond `MAX_LINE` characters."""
+    read = getattr(handle, "readline", None)
+    if read is None:
+        yield from handle
+        return
+    while line := read(MAX_LINE + 1):
+        yield line
 
 
 def load_traces(path: str | Path) -> list[Trace]:
-    """Every trace of the file at `path`; raises TraceFileError naming the file (and the line)
-    when it cannot be read or a line is not a trace."""
+    """Every trace of the file at `path`; raises TraceFileError naming the file (and the
+    line) when it cannot be read, holds no trace, or a line is not a trace."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return list(parse_traces(handle, str(path)))
+            traces = list(parse_traces(_lines(handle), str(path)))
     except (OSError, UnicodeDecodeError) as exc:
         raise TraceFileError(f"cannot read trace file {path}: {exc}") from None
+    if not traces:
+        raise TraceFileError(f"trace file {path} holds no trace (every line is blank)")
+    return traces
+
+
+def load_trace_files(paths: Iterable[str | Path]) -> list[Trace]:
+    """The traces of every file of `paths`, in order; raises TraceFileError as
+    `load_traces` does, and when two files give a trace the same id."""
+    traces: list[Trace] = []
+    where: dict[str, str] = {}
+    for path in paths:
+        for trace in load_traces(path):
+            if trace.id in where:
+                raise TraceFileError(
+                    f"{path}: trace id {trace.id!r} is also the id of a trace in "
+                    f"{where[trace.id]} (ids name traces: each must be unique)"
+                )
+            where[trace.id] = str(path)
+            traces.append(trace)
+    return traces
 
 
 def recorded_traces() -> list[Trace]:

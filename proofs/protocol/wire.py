@@ -15,24 +15,33 @@ from tidegate.proofs.core import TidegateError
 OP_NAMES = {name.value: name for name in OpName}
 ERROR_KINDS = {kind.value: kind for kind in ErrorKind}
 
+CAPACITY_MAX = 2**61 - 1
+"""The largest capacity PROTOCOL.md allows (tokio 1.24.2's semaphore: `usize::MAX >> 3`)."""
+CAP_MAX = 2**64 - 1
+"""The largest backlog cap PROTOCOL.md allows (a u64)."""
+
 
 class WireError(TidegateError, ValueError):
     """Raised when a JSON value is not a valid operation or answer of PROTOCOL.md."""
 
 
 def op_from_wire(obj: Any) -> Op:
-    """The Op a step or request names; raises WireError saying what is wrong with it.
+    """The Op a trace step names; raises WireError saying what is wrong with it.
 
-    Fields other than `op`, `item` and `result` are ignored.
+    Fields other than `op`, `item` and `result` are ignored; an `item` on an
+    operation that takes none is an error (the step was written for another one).
     """
     if not isinstance(obj, dict):
-        raise WireError(f"an operation must be a JSON object, got {obj!r}")
+        raise WireError(f"an operation must be a JSON object, got {_short(obj)}")
     name = obj.get("op")
-    if name not in OP_NAMES:
-        raise WireError(f"unknown op {name!r}; known: {', '.join(sorted(OP_NAMES))}")
+    if not isinstance(name, str) or name not in OP_NAMES:
+        shown = repr(name) if isinstance(name, str) else _short(name)
+        raise WireError(f"unknown op {shown:.200}; known: {', '.join(sorted(OP_NAMES))}")
     op_name = OP_NAMES[name]
     if op_name.takes_item and "item" not in obj:
         raise WireError(f"op {name} needs an integer field 'item'")
+    if not op_name.takes_item and "item" in obj:
+        raise WireError(f"op {name} takes no item, got 'item': {_short(obj['item'])}")
     try:
         return Op(op_name, obj.get("item") if op_name.takes_item else None)
     except (ModelTypeError, ModelValueError) as exc:
@@ -61,7 +70,16 @@ def answer_from_wire(obj: Any) -> Answer:
                 return Ok(value)
         elif "err" in obj and obj["err"] in ERROR_KINDS:
             return Err(ERROR_KINDS[obj["err"]])
-    raise WireError(f"not an answer of PROTOCOL.md: {json.dumps(obj)[:200]}")
+    raise WireError(f"not an answer of PROTOCOL.md: {_short(obj)}")
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    """`value` as JSON for a message, cut to `limit` characters."""
+    try:
+        text = json.dumps(value)
+    except (ValueError, TypeError, RecursionError):  # e.g. an int of 5,000 digits
+        text = f"(a {type(value).__name__} too large to show)"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def dumps(obj: Any) -> str:

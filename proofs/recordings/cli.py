@@ -6,7 +6,7 @@ import argparse
 
 from tidegate.proofs.core import Verdict
 from tidegate.proofs.protocol.subjects import make_runner
-from tidegate.proofs.protocol.traces import load_traces, recorded_traces
+from tidegate.proofs.protocol.traces import load_trace_files, recorded_traces
 from tidegate.proofs.recordings.replay import replay_all
 from tidegate.proofs.report import make_console, progress
 
@@ -34,10 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_replay(args: argparse.Namespace) -> Verdict:
     """PASS when every subject answers every trace as it records."""
     console = make_console()
-    if args.traces:
-        traces = [trace for path in args.traces for trace in load_traces(path)]
-    else:
-        traces = recorded_traces()
+    traces = load_trace_files(args.traces) if args.traces else recorded_traces()
     verdict = Verdict.PASS
     for subject in args.subject or ["model", "impl"]:
         with progress(console, f"replay on {subject}", len(traces)) as tick:
