@@ -15,7 +15,7 @@ from tidegate.proofs.conform.session import Settings, conform, planned_cases
 from tidegate.proofs.conform.suite import generate_suite
 from tidegate.proofs.core import TidegateError, Verdict
 from tidegate.proofs.protocol.itf import to_itf
-from tidegate.proofs.protocol.traces import load_traces, write_traces
+from tidegate.proofs.protocol.traces import load_trace_files, write_traces
 from tidegate.proofs.report import make_console, progress
 
 
@@ -110,7 +110,7 @@ def run_conform(args: argparse.Namespace) -> Verdict:
     """Conform the adapter; an adapter that broke the protocol is raised (exit 2) after the
     report of what ran before it."""
     console = make_console()
-    traces = [trace for path in args.traces for trace in load_traces(path)]
+    traces = load_trace_files(args.traces)
     settings = Settings(
         seed=args.seed,
         max_examples=int(args.max_examples),

@@ -20,11 +20,15 @@ from tidegate import model
 from tidegate.model import I64_MAX, I64_MIN, Op, OpName
 from tidegate.proofs.conform.cases import RECEIVER_OPS, Case
 from tidegate.proofs.conform.coverage import Classifier, K, allowed_ops, kind_of, kinds_of
+from tidegate.proofs.core import Budget
 
 WIDE_CAPACITY = 72
 WIDE_CAP = 72
 ANCHORS: tuple[tuple[int, int], ...] = ((64, 8), (3, 32), (1, 64), (40, 32), (72, 8), (5, 72))
 """The first random runs' (capacity, cap): the seed's caps and the widest bounds, always run."""
+ANCHOR_STEPS = 100
+"""The fewest steps an anchor run needs to count toward the coverage goal: enough to fill
+and empty its channel and backlog. Shorter (`--max-steps` below it), the goal is not met."""
 
 _EDGE_ITEMS = (I64_MIN, I64_MAX, 2**31, -(2**31) - 1, 2**32, 2**53 + 1, -1, 0)
 
@@ -134,8 +138,12 @@ def _renumber(op: Op, items: Items) -> Op:
     return Op(op.name, items.next()) if op.name.takes_item else op
 
 
-def random_case(rng: random.Random, index: int, max_steps: int) -> Case:
-    """The `index`-th wide random run: anchored bounds first, then random ones."""
+def random_case(
+    rng: random.Random, index: int, max_steps: int, budget: Budget | None = None
+) -> Case:
+    """The `index`-th wide random run: anchored bounds first, then random ones.
+
+    Raises BudgetExhausted when `budget` runs out while the run is built."""
     if index < len(ANCHORS):
         capacity, cap = ANCHORS[index]
     else:
@@ -150,6 +158,8 @@ def random_case(rng: random.Random, index: int, max_steps: int) -> Case:
     ops: list[Op] = []
     dropped = False
     for step in range(length):
+        if budget is not None and step % 4096 == 4095:
+            budget.check()
         if rng.random() < 0.06:
             phase = rng.choice(list(_PHASES))
         if step == end_at and ending is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from tidegate.proofs.cli import exit_code
+from tidegate.proofs.conform.generate import ANCHOR_STEPS, ANCHORS
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.conform.session import ConformOutcome
 from tidegate.proofs.core import Verdict
@@ -12,7 +13,7 @@ from tidegate.proofs.core import Verdict
 _WORDS = {
     Verdict.PASS: "CONFORMS",
     Verdict.FAIL: "DIVERGED",
-    Verdict.INCONCLUSIVE: "INCONCLUSIVE (the budget ended before the coverage goal; not a pass)",
+    Verdict.INCONCLUSIVE: "INCONCLUSIVE (the coverage goal was not met; not a pass)",
 }
 
 
@@ -54,8 +55,17 @@ def print_outcome(console: Console, outcome: ConformOutcome) -> None:
         f"  kinds covered: {outcome.covered}/{outcome.reachable} reachable (state, op, answer) "
         "kinds at capacity 1-3, cap 0-3"
     )
+    quiet = outcome.budget_ended or outcome.error is not None or outcome.found is not None
+    if outcome.anchors_run < len(ANCHORS) and not quiet:
+        console.print(
+            f"  anchor runs: {outcome.anchors_run}/{len(ANCHORS)} ran at least {ANCHOR_STEPS} "
+            "steps (shorter ones, e.g. under --max-steps, do not count toward the goal)"
+        )
     if outcome.budget_ended:
-        console.print("  the time budget ended before every case ran")
+        console.print(
+            f"  stopped before every case ran: {outcome.stopped or 'the budget ran out'}",
+            markup=False,
+        )
     if outcome.protocol is not None:
         report = outcome.protocol
         bad = len(report.failures)
@@ -70,6 +80,8 @@ def print_outcome(console: Console, outcome: ConformOutcome) -> None:
             + (
                 "confirmed on a fresh adapter process):"
                 if outcome.confirmed
+                else f"shrinking stopped: {outcome.stopped}; not confirmed afresh):"
+                if outcome.stopped
                 else "NOT reproduced "
                 "on a fresh adapter process: the adapter's answers depend on earlier sessions):"
             ),

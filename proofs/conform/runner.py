@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tidegate.model import OK, Answer
 from tidegate.proofs.conform.cases import Case
+from tidegate.proofs.core import Budget
 from tidegate.proofs.protocol.adapter import Adapter, AdapterError, Reply
 from tidegate.proofs.protocol.traces import Step, Trace
 from tidegate.proofs.protocol.wire import dumps, op_to_wire
@@ -51,7 +52,10 @@ side waits."""
 
 
 def run_case(
-    adapter: Adapter, case: Case, expected: Sequence[Answer] | None = None
+    adapter: Adapter,
+    case: Case,
+    expected: Sequence[Answer] | None = None,
+    budget: Budget | None = None,
 ) -> Mismatch | None:
     """Feed `case` to `adapter` from a fresh `new`; the first divergence, or None.
 
@@ -60,11 +64,14 @@ def run_case(
     answers; a divergence is then confirmed one request at a time, so that an
     adapter that loses track of the lines (an extra answer line, say) is told
     apart from one that answers wrongly. Raises AdapterError when the adapter
-    breaks the protocol.
+    breaks the protocol, and BudgetExhausted when `budget` runs out between two
+    windows of a long case.
     """
     wanted = _expected(case, expected)
     requests = [dumps(new_request(case))] + [dumps(op_to_wire(op)) for op in case.ops]
     for start in range(0, len(requests), WINDOW):
+        if budget is not None and start:
+            budget.check()
         window = requests[start : start + WINDOW]
         adapter.send_lines(window)
         replies = [adapter.receive() for _ in window]
