@@ -17,7 +17,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from tidegate.impl import BackpressureQueue, Receiver, Sender, channel
+from tidegate.impl import BackpressureQueue, Receiver, Sender
+from tidegate.impl.channel import channel
 
 
 def queue_fast_path(ops: int) -> float:

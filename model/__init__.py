@@ -5,6 +5,13 @@ asyncio, no I/O, no randomness, no mutation. A port's author can learn every
 rule from this package alone; start with `tidegate.model.subject` (the queue's
 rules) and `tidegate.model.channel` (tokio 1.24.2's channel rules).
 
+Exported here: what a port's author or a user needs: the subject and its
+parts, every operation and `apply`, `enabled` (what a trace may issue next),
+operations and answers as values, the item range, the seed's caps and the
+errors a bad argument raises. Helpers stay in their modules (the channel's own
+transitions in `tidegate.model.channel`, argument checks in
+`tidegate.model.errors`, the wire form `JsonAnswer` in `tidegate.model.answers`).
+
 Typical use::
 
     from tidegate.model import new, enqueue_or_send, Op, OpName, apply
@@ -23,26 +30,11 @@ from tidegate.model.answers import (
     Answer,
     Err,
     ErrorKind,
-    JsonAnswer,
     Ok,
 )
-from tidegate.model.channel import (
-    ChannelState,
-    ReceiverState,
-    channel_close,
-    channel_drop_receiver,
-    channel_try_recv,
-    channel_try_send,
-)
-from tidegate.model.errors import (
-    I64_MAX,
-    I64_MIN,
-    ModelTypeError,
-    ModelValueError,
-    require_int,
-    require_item,
-)
-from tidegate.model.ops import Op, OpName, apply
+from tidegate.model.channel import ChannelState, ReceiverState
+from tidegate.model.errors import I64_MAX, I64_MIN, ModelTypeError, ModelValueError
+from tidegate.model.ops import Op, OpName, apply, enabled
 from tidegate.model.queue import DISPATCH_BACKLOG_CAP, EVENT_BACKLOG_CAP, QueueState
 from tidegate.model.subject import (
     Subject,
@@ -60,45 +52,44 @@ from tidegate.model.subject import (
 )
 
 __all__ = [
-    "CLOSED",
-    "DISCONNECTED",
-    "EMPTY",
-    "FULL",
-    "OK",
-    "QUEUE_FULL",
-    "Answer",
-    "Err",
-    "ErrorKind",
-    "JsonAnswer",
-    "Ok",
-    "ChannelState",
-    "ReceiverState",
-    "channel_close",
-    "channel_drop_receiver",
-    "channel_try_recv",
-    "channel_try_send",
-    "I64_MAX",
-    "I64_MIN",
-    "ModelTypeError",
-    "ModelValueError",
-    "require_int",
-    "require_item",
-    "Op",
-    "OpName",
-    "apply",
-    "DISPATCH_BACKLOG_CAP",
-    "EVENT_BACKLOG_CAP",
-    "QueueState",
+    # the subject, its parts, and what one operation does to it
     "Subject",
+    "ChannelState",
+    "QueueState",
+    "ReceiverState",
     "Transition",
+    # the operations
+    "new",
+    "enqueue_or_send",
+    "try_drain_one",
+    "has_pending",
     "backlog_len",
-    "capacity",
+    "try_send",
+    "try_recv",
     "close",
     "drop_receiver",
-    "enqueue_or_send",
-    "has_pending",
-    "new",
-    "try_drain_one",
-    "try_recv",
-    "try_send",
+    "capacity",
+    # operations as values: which a trace may issue, and running one
+    "Op",
+    "OpName",
+    "enabled",
+    "apply",
+    # answers
+    "Answer",
+    "Ok",
+    "Err",
+    "ErrorKind",
+    "OK",
+    "QUEUE_FULL",
+    "CLOSED",
+    "FULL",
+    "EMPTY",
+    "DISCONNECTED",
+    # the item range, the seed's caps, and what a bad argument raises
+    "I64_MIN",
+    "I64_MAX",
+    "DISPATCH_BACKLOG_CAP",
+    "EVENT_BACKLOG_CAP",
+    "ModelValueError",
+    "ModelTypeError",
 ]

@@ -1,8 +1,9 @@
-"""Operations as values, and `apply`, the one dispatcher over them.
+"""Operations as values, which of them a trace may issue, and `apply`, the one dispatcher.
 
 `Op` is what a trace step or an adapter request names: an `OpName` and, for
-the two sending operations, an item. `apply(subject, op)` runs the matching
-transition of `tidegate.model.subject`.
+the two sending operations, an item. `enabled(subject)` says which operations
+a trace may issue next; `apply(subject, op)` runs the matching transition of
+`tidegate.model.subject`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tidegate.model.channel import ReceiverState
 from tidegate.model.errors import ModelValueError, require_item
 from tidegate.model.subject import (
     Subject,
@@ -75,6 +77,27 @@ class Op:
         if self.item is None:
             return self.name.value
         return f"{self.name.value}({self.item})"
+
+
+_EVERY_OP = tuple(OpName)
+_AFTER_DROP = tuple(
+    name for name in OpName if name not in (OpName.TRY_RECV, OpName.CLOSE, OpName.DROP_RECEIVER)
+)
+
+
+def enabled(s: Subject) -> tuple[OpName, ...]:
+    """The operations a trace may issue in `s`, in `OpName` order.
+
+    Every operation, except that nothing is asked of a dropped receiver: after
+    `drop_receiver`, a trace issues no `try_recv`, `close` or `drop_receiver`
+    (PROTOCOL.md). `apply` still answers them (Disconnected, ok, ok, as the
+    reference adapter does), but no trace, generated case or explored state
+    contains them.
+
+    post: OpName.ENQUEUE_OR_SEND in __return__ and OpName.CAPACITY in __return__
+    post: (OpName.TRY_RECV in __return__) == (s.channel.receiver != ReceiverState.DROPPED)
+    """
+    return _AFTER_DROP if s.channel.receiver is ReceiverState.DROPPED else _EVERY_OP
 
 
 _ITEMLESS: dict[OpName, Callable[[Subject], Transition]] = {

@@ -1,4 +1,4 @@
-"""A deliberately broken implementation behind `crosshair_diff.run`, for diffbehavior to catch."""
+"""A broken implementation behind `crosshair.diff.answers_of`, for diffbehavior to catch."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tidegate.impl import BackpressureQueue, Closed, QueueFull, Receiver, Sender, channel
+from tidegate.impl import BackpressureQueue, Closed, QueueFull, Receiver, Sender
+from tidegate.impl.channel import channel
 
 QueueClass = type[BackpressureQueue[int]]
 SeedCase = Callable[[QueueClass], Coroutine[Any, Any, None]]

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from tidegate import impl, model
+from tidegate.impl.channel import channel
+from tidegate.impl.errors import ParameterError, ParameterTypeError
 from tidegate.proofs.cli import main
 from tidegate.proofs.protocol.traces import TraceFileError, load_traces
 
@@ -28,7 +30,7 @@ BAD_CAPS: list[tuple[Any, type[Exception], str]] = [
 @pytest.mark.parametrize(("value", "kind", "words"), BAD_CAPACITIES)
 def test_impl_channel_refuses_bad_capacity(value: Any, kind: type[Exception], words: str) -> None:
     with pytest.raises(kind, match="capacity") as info:
-        impl.channel(value)
+        channel(value)
     assert words in str(info.value)
 
 
@@ -81,8 +83,8 @@ def test_op_refuses_missing_or_extra_item() -> None:
 
 
 def test_errors_are_value_and_type_error_subclasses() -> None:
-    assert issubclass(impl.ParameterError, ValueError)
-    assert issubclass(impl.ParameterTypeError, TypeError)
+    assert issubclass(ParameterError, ValueError)
+    assert issubclass(ParameterTypeError, TypeError)
     assert issubclass(model.ModelValueError, ValueError)
     assert issubclass(model.ModelTypeError, TypeError)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tidegate.proofs.conform.cases import Case, case_of, valid_ops
+from tidegate.proofs.conform.cases import Case, case_of
 from tidegate.proofs.conform.coverage import reachable_kinds
 from tidegate.proofs.conform.generate import coverage_cases
 from tidegate.proofs.conform.runner import run_case
@@ -61,9 +61,8 @@ def assert_one_minimal(command: str, case: Case) -> None:
     """No single step of `case` can be dropped with the divergence kept."""
     with Adapter(command, timeout=10) as adapter:
         for index in range(len(case.ops)):
-            ops = case.ops[:index] + case.ops[index + 1 :]
-            if valid_ops(ops):
-                smaller = Case(case.capacity, case.cap, ops)
+            smaller = Case(case.capacity, case.cap, case.ops[:index] + case.ops[index + 1 :])
+            if smaller.valid():
                 assert run_case(adapter, smaller) is None, f"step {index} was not needed"
 
 

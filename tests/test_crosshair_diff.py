@@ -14,7 +14,7 @@ from tests.conftest import REPO
 from tidegate.model import Op, OpName
 from tidegate.proofs.core import Verdict
 from tidegate.proofs.crosshair.check import IMPL, MODEL, diff_result
-from tidegate.proofs.crosshair.diff import MAX_STEPS, decode, impl_answers, model_answers
+from tidegate.proofs.crosshair.diff import MAX_STEPS, decode_program, impl_answers, model_answers
 from tidegate.proofs.crosshair.run import diffbehavior
 
 slow = pytest.mark.skipif(
@@ -24,7 +24,7 @@ slow = pytest.mark.skipif(
 
 
 def test_decode_gives_distinct_items_and_respects_drop() -> None:
-    ops = decode([0, 2, 0, 5, 3, 4, 5, 2, 6, 7])
+    ops = decode_program([0, 2, 0, 5, 3, 4, 5, 2, 6, 7])
     assert ops == [
         Op(OpName.ENQUEUE_OR_SEND, 1),
         Op(OpName.TRY_SEND, 1001),
@@ -34,7 +34,7 @@ def test_decode_gives_distinct_items_and_respects_drop() -> None:
         Op(OpName.CAPACITY),
         Op(OpName.LEN),
     ]
-    assert len(decode(list(range(3 * MAX_STEPS)))) <= MAX_STEPS
+    assert len(decode_program(list(range(3 * MAX_STEPS)))) <= MAX_STEPS
 
 
 def test_model_and_impl_agree_on_the_overtaking_program() -> None:

@@ -15,8 +15,8 @@ from tidegate.impl import (
     Receiver,
     ReceiverStatus,
     Sender,
-    channel,
 )
+from tidegate.impl.channel import channel
 
 
 def pair(capacity: int) -> tuple[Sender[int], Receiver[int]]:

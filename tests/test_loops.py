@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tidegate.impl import BackpressureQueue, Notify, QueueFull, Receiver, Sender, channel
+from tidegate.impl import BackpressureQueue, Notify, QueueFull, Receiver, Sender
+from tidegate.impl.channel import channel
 from tidegate.impl.consumer import run_consumer, run_producer
 from tidegate.impl.reader import run_reader
 from tidegate.impl.reports import ConsumerEnd, ProducerEnd, ReaderEnd, ReaderReport

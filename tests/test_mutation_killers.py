@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from tidegate import impl, model
+from tidegate import model
 from tidegate.impl import (
     BackpressureQueue,
     ChannelClosed,
@@ -25,11 +25,12 @@ from tidegate.impl import (
     ReceiverStatus,
     Sender,
 )
+from tidegate.impl.channel import channel
 from tidegate.model import Op, OpName
 
 
 def pair(capacity: int) -> tuple[Sender[int], Receiver[int]]:
-    return impl.channel(capacity)
+    return channel(capacity)
 
 
 def run(main: Callable[[], Awaitable[None]]) -> None:

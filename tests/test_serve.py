@@ -8,8 +8,9 @@ import sys
 import pytest
 
 from tidegate.proofs.conform.probes import run_probes
-from tidegate.proofs.protocol.adapter import Adapter, RequestError
+from tidegate.proofs.protocol.adapter import Adapter
 from tidegate.proofs.protocol.serve import Session
+from tidegate.proofs.protocol.wire import RequestError
 
 SERVE = f"{sys.executable} -m tidegate.proofs serve --subject"
 

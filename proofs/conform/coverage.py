@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tidegate import model
-from tidegate.model import Answer, Err, Op, OpName
-from tidegate.proofs.conform.cases import RECEIVER_OPS, Case
+from tidegate.model import Answer, Err, Op
+from tidegate.proofs.conform.cases import Case
 
 SMALL_BOUNDS: tuple[tuple[int, int], ...] = tuple(
     (capacity, cap) for capacity in (1, 2, 3) for cap in (0, 1, 2, 3)
@@ -81,13 +81,8 @@ def kind_of(before: model.Subject, op: Op, answer: Answer) -> CoverageKind:
 
 
 def allowed_ops(s: model.Subject, item: int) -> list[Op]:
-    """Every operation a trace may issue in state `s` (sending ones carry `item`)."""
-    dropped = s.channel.receiver is model.ReceiverState.DROPPED
-    return [
-        Op(name, item if name.takes_item else None)
-        for name in OpName
-        if not (dropped and name in RECEIVER_OPS)
-    ]
+    """Every operation the model enables in `s` (sending ones carry `item`)."""
+    return [Op(name, item if name.takes_item else None) for name in model.enabled(s)]
 
 
 def kinds_of(case: Case, key: Classifier[K] = kind_of) -> set[K]:  # type: ignore[assignment]

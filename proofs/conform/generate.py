@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 
 from tidegate import model
 from tidegate.model import I64_MAX, I64_MIN, Op, OpName
-from tidegate.proofs.conform.cases import RECEIVER_OPS, Case
+from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import Classifier, K, allowed_ops, kind_of, kinds_of
 from tidegate.proofs.core import Budget
 
@@ -156,7 +156,7 @@ def random_case(
     ending = rng.choice((None, None, OpName.CLOSE, OpName.DROP_RECEIVER))
     end_at = int(length * rng.uniform(0.7, 1.0))
     ops: list[Op] = []
-    dropped = False
+    state = model.new(capacity, cap)
     for step in range(length):
         if budget is not None and step % 4096 == 4095:
             budget.check()
@@ -166,8 +166,10 @@ def random_case(
             name = ending
         else:
             weights = _PHASES[phase]
-            names = [n for n in weights if not (dropped and n in RECEIVER_OPS)]
+            allowed = model.enabled(state)
+            names = [n for n in weights if n in allowed]
             name = rng.choices(names, [weights[n] for n in names])[0]
-        dropped = dropped or name is OpName.DROP_RECEIVER
-        ops.append(Op(name, items.next() if name.takes_item else None))
+        op = Op(name, items.next() if name.takes_item else None)
+        state = model.apply(state, op).state
+        ops.append(op)
     return Case(capacity, cap, tuple(ops))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from tidegate.proofs.protocol.adapter import Adapter, AdapterError, reply_from_wire
-from tidegate.proofs.protocol.wire import WireError
+from tidegate.proofs.protocol.adapter import Adapter, AdapterError
+from tidegate.proofs.protocol.wire import WireError, reply_from_wire
 
 _BIG = 2**63
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from tidegate.model import OK, Answer
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.core import Budget
-from tidegate.proofs.protocol.adapter import Adapter, AdapterError, Reply
+from tidegate.proofs.protocol.adapter import Adapter, AdapterError
 from tidegate.proofs.protocol.traces import Step, Trace
-from tidegate.proofs.protocol.wire import dumps, op_to_wire
+from tidegate.proofs.protocol.wire import Reply, dumps, op_to_wire
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from tidegate import model
 from tidegate.model import Op, OpName
-from tidegate.proofs.conform.cases import Case, valid_ops
+from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.core import Budget, BudgetExhausted
 
@@ -53,7 +53,7 @@ class _Shrinker:
 
     def attempt(self, case: Case) -> bool:
         """Run `case` unless tried or invalid; keep it when it diverges and is no longer."""
-        if case in self.tried or not valid_ops(case.ops) or self.out:
+        if case in self.tried or not case.valid() or self.out:
             return False
         self.tried.add(case)
         self.attempts += 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tidegate import model
 from tidegate.model import Op, OpName
 from tidegate.proofs.protocol.subjects import ImplRunner, ModelRunner, Runner
 
@@ -36,31 +37,36 @@ _OPS = (
 )
 
 
-def decode(program: list[int]) -> list[Op]:
-    """The operations `program` stands for: each int picks one of `_OPS` (modulo their
-    number); the sending operations get the next distinct item of their producer.
-    Operations after drop_receiver that PROTOCOL.md traces never issue are skipped."""
+def decode_program(program: list[int], capacity: int = 1, cap: int = 0) -> list[Op]:
+    """The operations `program` stands for on `new(capacity, cap)`: each int picks one of
+    `_OPS` (modulo their number); the sending operations get the next distinct item of
+    their producer. An operation the model does not enable where it falls
+    (`tidegate.model.enabled`: nothing is asked of a dropped receiver) is skipped."""
     ops: list[Op] = []
     queued = other = 0
-    dropped = False
+    state = model.new(capacity, cap)
     for code in program[:MAX_STEPS]:
         name = _OPS[code % len(_OPS)]
+        if name not in model.enabled(state):
+            continue
         if name is OpName.ENQUEUE_OR_SEND:
             queued += 1
-            ops.append(Op(name, queued))
+            op = Op(name, queued)
         elif name is OpName.TRY_SEND:
             other += 1
-            ops.append(Op(name, 1000 + other))
-        elif not (dropped and name in (OpName.TRY_RECV, OpName.CLOSE, OpName.DROP_RECEIVER)):
-            dropped = dropped or name is OpName.DROP_RECEIVER
-            ops.append(Op(name))
+            op = Op(name, 1000 + other)
+        else:
+            op = Op(name)
+        state = model.apply(state, op).state
+        ops.append(op)
     return ops
 
 
 def answers_of(runner: Runner, capacity: int, cap: int, program: list[int]) -> list[str]:
     """Every answer of `program` on `runner`, then its final observable state, as text."""
-    runner.reset(1 + capacity % 3, cap % 4)
-    answers = [f"{op} -> {runner.apply(op)}" for op in decode(program)]
+    capacity, cap = 1 + capacity % 3, cap % 4
+    runner.reset(capacity, cap)
+    answers = [f"{op} -> {runner.apply(op)}" for op in decode_program(program, capacity, cap)]
     view: Callable[[], object] = runner.view  # type: ignore[attr-defined]
     return [*answers, f"state {view()}"]
 

@@ -151,17 +151,17 @@ class Differential(RuleBasedStateMachine):
         for item in items:
             self._step(Op(OpName.TRY_SEND, self._fresh(item)))
 
-    @precondition(lambda self: self._receiver() is not ReceiverState.DROPPED)
+    @precondition(lambda self: self._enabled(OpName.TRY_RECV))
     @rule()
     def try_recv(self) -> None:
         self._step(Op(OpName.TRY_RECV))
 
-    @precondition(lambda self: self._may_end())
+    @precondition(lambda self: self._may_end(OpName.CLOSE))
     @rule()
     def close(self) -> None:
         self._step(Op(OpName.CLOSE))
 
-    @precondition(lambda self: self._may_end())
+    @precondition(lambda self: self._may_end(OpName.DROP_RECEIVER))
     @rule()
     def drop_receiver(self) -> None:
         self._step(Op(OpName.DROP_RECEIVER))
@@ -190,14 +190,14 @@ class Differential(RuleBasedStateMachine):
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def _receiver(self) -> ReceiverState:
+    def _enabled(self, name: OpName) -> bool:
+        """Whether the model enables `name` now (`tidegate.model.enabled`)."""
         assert self.model.state is not None
-        return self.model.state.channel.receiver
+        return name in model.enabled(self.model.state)
 
-    def _may_end(self) -> bool:
-        return (
-            self._receiver() is not ReceiverState.DROPPED and len(self.steps) >= self.receiver_lives
-        )
+    def _may_end(self, name: OpName) -> bool:
+        """`name` (close or drop_receiver) is enabled and the receiver has lived long enough."""
+        return self._enabled(name) and len(self.steps) >= self.receiver_lives
 
     def _fresh(self, item: int) -> int:
         """`item`, or the next unused value after it (wrapping), so items stay distinct."""
@@ -259,8 +259,8 @@ def _observations(s: Subject) -> list[Step]:
     """Steps whose model answers reveal `s`: the observers, then what can be received.
 
     Receives empty the channel (unless dropped); with the receiver open, the
-    backlog is then drained and received item by item. All within PROTOCOL.md's
-    rules (nothing is received after drop_receiver).
+    backlog is then drained and received item by item. Only operations the model
+    enables (`tidegate.model.enabled`: nothing is received after drop_receiver).
     """
     steps: list[Step] = []
 
@@ -272,7 +272,7 @@ def _observations(s: Subject) -> list[Step]:
 
     for name in OBSERVERS:
         do(Op(name))
-    if s.channel.receiver is ReceiverState.DROPPED:
+    if OpName.TRY_RECV not in model.enabled(s):
         return steps
     while isinstance(do(Op(OpName.TRY_RECV)), Ok):
         pass

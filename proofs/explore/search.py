@@ -9,9 +9,10 @@ The state space is canonical, so that counts compare with any other model checke
   far) — nothing else;
 - the actions: enqueue_or_send of the next queue item (while any remain; a
   refused item is used up too), try_drain_one, the other producer's try_send
-  of its next item (while any remain; Full and Closed use it up), try_recv
-  (unless dropped), close (if open), drop_receiver (unless dropped). Observers
-  change nothing and are not actions.
+  of its next item (while any remain; Full and Closed use it up), and the
+  receiver's operations the model enables (`tidegate.model.enabled`: none once
+  dropped): try_recv, drop_receiver, and close while open (closing again
+  changes nothing). Observers change nothing and are not actions.
 
 Counted: `states` reachable (the initial one included); `transitions`, every
 enabled (state, action) pair, self-loops and edges to known states included
@@ -303,7 +304,7 @@ class _Search:
         ]
         steps += [functools.partial(model.try_send, item=OTHER_BASE + i) for i in range(no)]
         steps += [model.try_drain_one, model.try_recv, model.drop_receiver, model.close]
-        open_moves, closed_moves = (recv, drop, close), (recv, drop)
+        receiver_moves: dict[int, tuple[int, ...]] = {}
         deadline = None if max_seconds is None else start + max_seconds
         frontier, explored = [init], 0
         while frontier:
@@ -311,7 +312,15 @@ class _Search:
             for key in frontier:
                 sid, queued, others = key
                 s = self.subjects[sid]
-                receiver = s.channel.receiver
+                mine = receiver_moves.get(sid)
+                if mine is None:
+                    allowed = model.enabled(s)
+                    mine = receiver_moves[sid] = tuple(
+                        a
+                        for a in (recv, drop, close)
+                        if ops[a].name in allowed
+                        and (a != close or s.channel.receiver is ReceiverState.OPEN)
+                    )
                 moves: list[tuple[int, int, int]] = []
                 # The order of actions, so that ties between shortest paths
                 # resolve the same way in every run.
@@ -320,12 +329,9 @@ class _Search:
                 moves.append((drain, queued, others))
                 if others < no:
                     moves.append((nq + others, queued, others + 1))
-                if receiver is ReceiverState.OPEN:
-                    moves.extend((a, queued, others) for a in open_moves)
-                elif receiver is ReceiverState.CLOSED:
-                    moves.extend((a, queued, others) for a in closed_moves)
-                elif self.off_contract is None:
-                    # Dropped: no receiver action is enabled; probe Disconnected off-contract.
+                moves.extend((a, queued, others) for a in mine)
+                if not mine and self.off_contract is None:
+                    # No receiver action is enabled (dropped): probe Disconnected off-contract.
                     probe = model.try_recv(s)
                     if OFF_CONTRACT.matches(probe.answer):
                         self.off_contract = self.trace_to(key, (ops[recv],), "off-contract")

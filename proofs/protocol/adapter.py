@@ -26,46 +26,18 @@ import subprocess
 import tempfile
 import time
 from collections import deque
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from tidegate.model import Answer
 from tidegate.proofs import processes
 from tidegate.proofs.core import TidegateError
-from tidegate.proofs.protocol.wire import WireError, answer_from_wire, dumps
+from tidegate.proofs.protocol.wire import Reply, WireError, dumps, reply_from_wire
 
-REQUEST_ERRORS = ("BadRequest", "NoSubject", "Unsupported")
 _MAX_LINE = 1 << 20
 
 
 class AdapterError(TidegateError):
     """Raised when an adapter breaks the protocol: it exits, hangs, or writes a non-answer."""
-
-
-@dataclass(frozen=True)
-class RequestError:
-    """An answer about the request itself: BadRequest, NoSubject or Unsupported."""
-
-    name: str
-
-    def to_wire(self) -> dict[str, Any]:
-        """The protocol form, `{"err": name}`."""
-        return {"err": self.name}
-
-    def __str__(self) -> str:
-        return f"err {self.name}"
-
-
-Reply = Answer | RequestError
-"""What an adapter may answer: a subject's answer, or an answer about the request."""
-
-
-def reply_from_wire(obj: Any) -> Reply:
-    """The Reply a decoded answer line states; raises WireError for anything else."""
-    if isinstance(obj, dict) and len(obj) == 1 and obj.get("err") in REQUEST_ERRORS:
-        return RequestError(obj["err"])
-    return answer_from_wire(obj)
 
 
 class Adapter:

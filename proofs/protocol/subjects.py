@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tidegate import impl, model
+from tidegate.impl.channel import channel
 from tidegate.model import CLOSED, DISCONNECTED, EMPTY, FULL, OK, QUEUE_FULL, Answer, Ok, Op, OpName
 from tidegate.proofs.core import TidegateError
 
@@ -83,7 +84,7 @@ class ImplRunner:
 
     def reset(self, capacity: int, cap: int) -> None:
         queue: impl.BackpressureQueue[int] = impl.BackpressureQueue(cap)
-        self.tx, self.rx = impl.channel(capacity)
+        self.tx, self.rx = channel(capacity)
         self.other, self.queue = self.tx.clone(), queue
         self.discarded = []
 

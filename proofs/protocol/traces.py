@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from tidegate import model
-from tidegate.model import Answer, ModelTypeError, ModelValueError, Op, require_int
+from tidegate.model import Answer, ModelTypeError, ModelValueError, Op
+from tidegate.model.errors import require_int
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.protocol.data import RECORDINGS, shipped
 from tidegate.proofs.protocol.wire import (
@@ -54,7 +55,7 @@ class Trace:
         return dumps({"id": self.id, "capacity": self.capacity, "cap": self.cap, "steps": steps})
 
 
-def model_answers(capacity: int, cap: int, ops: Iterable[Op]) -> list[Answer]:
+def model_results(capacity: int, cap: int, ops: Iterable[Op]) -> list[Answer]:
     """The model's answer to each of `ops`, fed in order to a fresh `new(capacity, cap)`."""
     state = model.new(capacity, cap)
     answers = []
@@ -67,7 +68,7 @@ def model_answers(capacity: int, cap: int, ops: Iterable[Op]) -> list[Answer]:
 def model_trace(trace_id: str, capacity: int, cap: int, ops: Sequence[Op]) -> Trace:
     """`ops` from a fresh `new(capacity, cap)` as a trace whose results are the model's
     answers: what any conforming subject must answer."""
-    answers = model_answers(capacity, cap, ops)
+    answers = model_results(capacity, cap, ops)
     return Trace(trace_id, capacity, cap, tuple(map(Step, ops, answers)))
 
 

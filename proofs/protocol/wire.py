@@ -1,51 +1,124 @@
-"""PROTOCOL.md's JSON forms: operations and answers to and from plain dicts.
+"""PROTOCOL.md's JSON forms: requests, answers and replies, to and from plain values.
 
-Everything that reads a trace file or talks to an adapter goes through here,
-so there is exactly one reading of the wire format.
+The one reading of the wire format: the reference adapter (`serve`) parses
+requests with `request_from_wire` and writes answers with `answer_line`; the
+checkers read trace steps with `op_from_wire` (the same parser) and adapters'
+replies with `reply_from_wire`.
+
+A request is `New(capacity, cap)` or an `Op`. `request_from_wire` raises
+`BadRequestError` for a malformed one (not an object; no string `op`; a field
+the operation needs missing, of the wrong type or out of range) and
+`UnknownOpError` for an `op` the protocol does not know; an adapter answers
+them BadRequest, and Unsupported (NoSubject before the first `new`).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from tidegate.model import Answer, Err, ErrorKind, ModelTypeError, ModelValueError, Ok, Op, OpName
+from tidegate.model import (
+    I64_MAX,
+    I64_MIN,
+    Answer,
+    Err,
+    ErrorKind,
+    Ok,
+    Op,
+    OpName,
+)
 from tidegate.proofs.core import TidegateError
 
 OP_NAMES = {name.value: name for name in OpName}
 ERROR_KINDS = {kind.value: kind for kind in ErrorKind}
+REQUEST_ERRORS = ("BadRequest", "NoSubject", "Unsupported")
 
 CAPACITY_MAX = 2**61 - 1
 """The largest capacity PROTOCOL.md allows (tokio 1.24.2's semaphore: `usize::MAX >> 3`)."""
 CAP_MAX = 2**64 - 1
 """The largest backlog cap PROTOCOL.md allows (a u64)."""
 
+CAPACITY_RANGE = (1, CAPACITY_MAX)
+CAP_RANGE = (0, CAP_MAX)
+ITEM_RANGE = (I64_MIN, I64_MAX)
+
 
 class WireError(TidegateError, ValueError):
-    """Raised when a JSON value is not a valid operation or answer of PROTOCOL.md."""
+    """Raised when a JSON value is not a valid request, answer or reply of PROTOCOL.md."""
+
+
+class BadRequestError(WireError):
+    """Raised when a request is malformed: an adapter answers it BadRequest."""
+
+
+class UnknownOpError(WireError):
+    """Raised when a request's `op` is no operation of the protocol: an adapter answers it
+    Unsupported (NoSubject before the first `new`)."""
+
+
+@dataclass(frozen=True)
+class New:
+    """The request `new`: a fresh subject of `capacity` slots and backlog cap `cap`."""
+
+    capacity: int
+    cap: int
+
+
+Request = New | Op
+
+
+def _int_field(request: dict[str, Any], name: str, op: str, bounds: tuple[int, int]) -> int:
+    """The field `name` of `request` if it is a plain int within `bounds` (bools are not
+    ints); raises BadRequestError naming the operation, the field and the rule."""
+    value = request.get(name)
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if name not in request:
+            raise BadRequestError(f"op {op} needs an integer field {name!r}")
+        raise BadRequestError(
+            f"op {op}: {name} must be an integer from {low} to {high}, got {_short(value)}"
+        )
+    return value
+
+
+def request_from_wire(obj: Any) -> Request:
+    """The request a decoded JSON line states (see the module docstring for what it raises).
+
+    Fields the operation does not use are ignored.
+    """
+    if not isinstance(obj, dict):
+        raise BadRequestError(f"an operation must be a JSON object, got {_short(obj)}")
+    name = obj.get("op")
+    if not isinstance(name, str):
+        raise BadRequestError(f"unknown op {_short(name)}; known: {', '.join(sorted(OP_NAMES))}")
+    if name == "new":
+        return New(
+            _int_field(obj, "capacity", name, CAPACITY_RANGE),
+            _int_field(obj, "cap", name, CAP_RANGE),
+        )
+    op_name = OP_NAMES.get(name)
+    if op_name is None:
+        raise UnknownOpError(f"unknown op {name!r:.200}; known: {', '.join(sorted(OP_NAMES))}")
+    if op_name.takes_item:
+        return Op(op_name, _int_field(obj, "item", name, ITEM_RANGE))
+    return Op(op_name)
 
 
 def op_from_wire(obj: Any) -> Op:
-    """The Op a trace step names; raises WireError saying what is wrong with it.
+    """The Op a trace step names, read as a request; raises WireError saying what is wrong.
 
-    Fields other than `op`, `item` and `result` are ignored; an `item` on an
-    operation that takes none is an error (the step was written for another one).
+    Stricter than a request: a step is never `new` (a trace starts its subject
+    itself), and an `item` on an operation that takes none is an error (the step
+    was written for another one). Fields other than `op`, `item` and `result` are
+    ignored.
     """
-    if not isinstance(obj, dict):
-        raise WireError(f"an operation must be a JSON object, got {_short(obj)}")
-    name = obj.get("op")
-    if not isinstance(name, str) or name not in OP_NAMES:
-        shown = repr(name) if isinstance(name, str) else _short(name)
-        raise WireError(f"unknown op {shown:.200}; known: {', '.join(sorted(OP_NAMES))}")
-    op_name = OP_NAMES[name]
-    if op_name.takes_item and "item" not in obj:
-        raise WireError(f"op {name} needs an integer field 'item'")
-    if not op_name.takes_item and "item" in obj:
-        raise WireError(f"op {name} takes no item, got 'item': {_short(obj['item'])}")
-    try:
-        return Op(op_name, obj.get("item") if op_name.takes_item else None)
-    except (ModelTypeError, ModelValueError) as exc:
-        raise WireError(f"op {name}: {exc}") from None
+    request = request_from_wire(obj)
+    if isinstance(request, New):
+        raise WireError("a trace step cannot be new: a trace starts a fresh subject itself")
+    if request.item is None and "item" in obj:
+        raise WireError(f"op {obj['op']} takes no item, got 'item': {_short(obj['item'])}")
+    return request
 
 
 def op_to_wire(op: Op) -> dict[str, Any]:
@@ -61,7 +134,7 @@ def answer_from_wire(obj: Any) -> Answer:
 
     `{"ok": V}` needs V null, a bool or an int; `{"err": N}` needs N a known name
     (BadRequest, NoSubject and Unsupported are answers about requests, not
-    about a subject, and are refused here).
+    about a subject, and are refused here: see `reply_from_wire`).
     """
     if isinstance(obj, dict) and len(obj) == 1:
         if "ok" in obj:
@@ -82,6 +155,45 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+@dataclass(frozen=True)
+class RequestError:
+    """An answer about the request itself: BadRequest, NoSubject or Unsupported."""
+
+    name: str
+
+    def to_wire(self) -> dict[str, Any]:
+        """The protocol form, `{"err": name}`."""
+        return {"err": self.name}
+
+    def __str__(self) -> str:
+        return f"err {self.name}"
+
+
+Reply = Answer | RequestError
+"""What an adapter may answer: a subject's answer, or an answer about the request."""
+
+
+def reply_from_wire(obj: Any) -> Reply:
+    """The Reply a decoded answer line states; raises WireError for anything else."""
+    if isinstance(obj, dict) and len(obj) == 1 and obj.get("err") in REQUEST_ERRORS:
+        return RequestError(obj["err"])
+    return answer_from_wire(obj)
+
+
 def dumps(obj: Any) -> str:
     """Compact one-line JSON, as adapters and trace files use."""
     return json.dumps(obj, separators=(",", ":"))
+
+
+# Every answer but `{"ok": INT}` is one of a few fixed lines, encoded once.
+_FIXED_ANSWERS: list[Answer] = [Ok(None), Ok(True), Ok(False), *(Err(kind) for kind in ErrorKind)]
+_FIXED_LINES = {answer: dumps(answer.to_wire()).encode() + b"\n" for answer in _FIXED_ANSWERS}
+REQUEST_ERROR_LINES = {name: dumps({"err": name}).encode() + b"\n" for name in REQUEST_ERRORS}
+"""The answer line of each request error, e.g. `{"err":"BadRequest"}` and its newline."""
+
+
+def answer_line(answer: Answer) -> bytes:
+    """The answer line an adapter writes for `answer`, newline included (`{"ok":7}\\n`)."""
+    if isinstance(answer, Ok) and type(answer.value) is int:
+        return b'{"ok":%d}\n' % answer.value
+    return _FIXED_LINES[answer]
