@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tidegate.impl.variants import Variant
 from tidegate.proofs.conform.generate import ANCHORS
 from tidegate.proofs.core import Profile
-from tidegate.proofs.crosshair.run import Budget
+from tidegate.proofs.crosshair.run import CrosshairBudget
 from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds
 from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, with_variant
 from tidegate.proofs.interleave.properties import Finding
@@ -51,7 +51,7 @@ class CrosshairSizes:
     a program on which model and implementation differ may take; `diffbehavior_in_verify`
     says whether `verify` runs it (minutes: thorough only)."""
 
-    contracts: Budget
+    contracts: CrosshairBudget
     every_module: bool
     classes: bool
     diffbehavior: float
@@ -128,7 +128,7 @@ PROFILES: dict[Profile, Sizes] = {
         explore=ExploreSizes(_QUICK_BOUNDS, budget=15.0),
         differential=DifferentialSizes(rounds=1, programs=150, steps=50, budget=20.0),
         crosshair=CrosshairSizes(
-            Budget(per_condition=0.12, overall=60.0),
+            CrosshairBudget(per_condition=0.12, overall=60.0),
             every_module=False,
             classes=False,
             diffbehavior=10.0,
@@ -147,7 +147,7 @@ PROFILES: dict[Profile, Sizes] = {
         explore=ExploreSizes(_DEFAULT_BOUNDS, budget=60.0),
         differential=DifferentialSizes(rounds=5, programs=80, steps=100, budget=90.0),
         crosshair=CrosshairSizes(
-            Budget(per_condition=1.5, overall=180.0),
+            CrosshairBudget(per_condition=1.5, overall=180.0),
             every_module=True,
             classes=True,
             diffbehavior=30.0,
@@ -170,7 +170,7 @@ PROFILES: dict[Profile, Sizes] = {
         explore=ExploreSizes(_THOROUGH_BOUNDS, budget=1800.0),
         differential=DifferentialSizes(rounds=20, programs=150, steps=300, budget=1800.0),
         crosshair=CrosshairSizes(
-            Budget(per_condition=20.0, overall=1800.0),
+            CrosshairBudget(per_condition=20.0, overall=1800.0),
             every_module=True,
             classes=True,
             diffbehavior=240.0,

@@ -16,14 +16,14 @@ import tidegate.model.subject
 from tidegate.proofs.core import CheckContext, Profile, Verdict
 from tidegate.proofs.crosshair.check import MODEL_MODULES, crosshair_result
 from tidegate.proofs.crosshair.run import (
-    Budget,
+    CrosshairBudget,
     CrosshairOutcome,
     contract_targets,
     parse_line,
     share_out,
 )
 
-SMALL = Budget(per_condition=0.5, overall=60.0)
+SMALL = CrosshairBudget(per_condition=0.5, overall=60.0)
 
 WRONG_TRANSITIONS = {
     # try_drain_one pops the front and, on a full channel, forgets to put it back.
@@ -78,7 +78,7 @@ def test_the_real_transition_passes_with_the_same_budget() -> None:
 
 def test_cut_off_by_the_overall_budget_is_inconclusive() -> None:
     targets = [t for t in contract_targets(MODEL_MODULES) if t[0].endswith(".enqueue_or_send")]
-    result = crosshair_result("crosshair", targets, Budget(5.0, overall=1.0), ctx())
+    result = crosshair_result("crosshair", targets, CrosshairBudget(5.0, overall=1.0), ctx())
     assert result.verdict is Verdict.INCONCLUSIVE
     assert any("cut off" in line for line in result.details)
 

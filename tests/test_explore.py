@@ -13,7 +13,8 @@ import pytest
 from tidegate.model import CLOSED, Ok, Op, OpName, Subject, Transition
 from tidegate.model import try_drain_one as model_try_drain_one
 from tidegate.proofs.cli import main
-from tidegate.proofs.explore.memory import parse_size, rss
+from tidegate.proofs.core import parse_size
+from tidegate.proofs.explore.memory import rss
 from tidegate.proofs.explore.properties import (
     CATALOGUE,
     FINDINGS,
@@ -262,9 +263,9 @@ def test_reference_engine_keeps_to_its_memory_budget_too() -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--max-memory", "lots"], "--max-memory: a size is a number with an optional suffix"),
-        (["--max-memory", "0"], "--max-memory: a size must be at least 1 byte, got '0'"),
-        (["--max-memory", "8X"], "got '8X'"),
+        (["--max-memory", "lots"], "--max-memory: 'lots' is not a size > 0 such as 512M"),
+        (["--max-memory", "0"], "--max-memory: '0' is not a size > 0"),
+        (["--max-memory", "8X"], "'8X' is not a size"),
     ],
 )
 def test_cli_refuses_bad_memory_sizes_with_exit_2(

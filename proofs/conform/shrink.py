@@ -59,7 +59,7 @@ class _Shrinker:
         self.attempts += 1
         self.budget.spend()
         found = self.test(case)
-        if found is None or _size(found.case) > _size(self.best.case):
+        if found is None or _case_size(found.case) > _case_size(self.best.case):
             return False
         self.best = found
         return True
@@ -174,7 +174,7 @@ def _renamed(ops: tuple[Op, ...], names: dict[int, int]) -> list[Op]:
     return [Op(op.name, names.get(op.item, op.item)) if op.item is not None else op for op in ops]
 
 
-def _size(case: Case) -> tuple[int, int, int, int]:
+def _case_size(case: Case) -> tuple[int, int, int, int]:
     items = sum(abs(op.item) for op in case.ops if op.item is not None)
     return (len(case.ops), case.capacity, case.cap, items)
 

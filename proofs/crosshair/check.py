@@ -33,7 +33,7 @@ from pathlib import Path
 import tidegate.model
 from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.crosshair.run import (
-    Budget,
+    CrosshairBudget,
     CrosshairOutcome,
     CrosshairReport,
     DiffOutcome,
@@ -77,7 +77,7 @@ def check_crosshair(ctx: CheckContext) -> CheckResult:
 def crosshair_result(
     name: str,
     targets: Sequence[tuple[str, int]],
-    budget: Budget,
+    budget: CrosshairBudget,
     ctx: CheckContext,
     cwd: Path | None = None,
 ) -> CheckResult:
@@ -110,7 +110,7 @@ def verdict(report: CrosshairReport) -> Verdict:
     return Verdict.PASS
 
 
-def explain_report(report: CrosshairReport, budget: Budget) -> list[str]:
+def explain_report(report: CrosshairReport, budget: CrosshairBudget) -> list[str]:
     """The lines that explain_report a FAIL or INCONCLUSIVE: counterexamples first (at most five),
     then unchecked conditions, then why the run was incomplete."""
     lines = [

@@ -106,7 +106,7 @@ class CrosshairReport:
 
 
 @dataclass(frozen=True)
-class Budget:
+class CrosshairBudget:
     """How hard CrossHair works: CPU seconds per condition and per path, wall seconds overall."""
 
     per_condition: float
@@ -165,7 +165,7 @@ def _crosshair(subcommand: str, per_condition: float, *arguments: str) -> list[s
     ]
 
 
-def crosshair_command(targets: Sequence[str], budget: Budget) -> list[str]:
+def crosshair_command(targets: Sequence[str], budget: CrosshairBudget) -> list[str]:
     """The exact `crosshair check` command line one worker runs."""
     options = ["--analysis_kind=PEP316", "--report_all"]
     if budget.per_path is not None:
@@ -175,7 +175,7 @@ def crosshair_command(targets: Sequence[str], budget: Budget) -> list[str]:
 
 def run_crosshair(
     targets: Sequence[tuple[str, int]],
-    budget: Budget,
+    budget: CrosshairBudget,
     on_condition: Callable[[int], None] = lambda done: None,
     cwd: Path | None = None,
 ) -> CrosshairReport:

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
-from tidegate.proofs.core import Verdict
+from tidegate.proofs.core import Verdict, parse_size
 from tidegate.proofs.explore.engine import Engine, explore_bounds, packed_fits
-from tidegate.proofs.explore.memory import SizeError, default_budget, mib, parse_size
+from tidegate.proofs.explore.memory import default_budget, mib
 from tidegate.proofs.explore.packed import MAX_BITS, Layout, LayoutError
 from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
 from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration
@@ -52,7 +52,7 @@ def _seconds(text: str) -> float:
 def _size(text: str) -> int:
     try:
         return parse_size(text)
-    except SizeError as exc:
+    except ValueError as exc:
         raise argparse.ArgumentTypeError(f"--max-memory: {exc}") from None
 
 

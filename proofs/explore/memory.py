@@ -1,31 +1,10 @@
-"""Memory of this process, and byte sizes as a person writes them (`8G`, `512M`)."""
+"""Memory of this process, and the budget an exploration may hold (sizes as a person writes
+them, `8G`, are read by `tidegate.proofs.core.parse_size`)."""
 
 from __future__ import annotations
 
 import os
-import re
 import resource
-
-_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
-
-
-class SizeError(ValueError):
-    """Raised when a byte size is not a positive number with an optional K/M/G/T suffix."""
-
-
-def parse_size(text: str) -> int:
-    """Bytes in `text`: digits (a decimal point allowed) and an optional binary suffix
-    K, M, G or T (2**10 .. 2**40), with or without a trailing B or iB: `8G`, `1.5GiB`."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
-    if match is None:
-        raise SizeError(
-            f"a size is a number with an optional suffix K, M, G or T (powers of 1024), "
-            f"got {text!r}"
-        )
-    value = float(match.group(1)) * _UNITS[match.group(2).upper()]
-    if value < 1:
-        raise SizeError(f"a size must be at least 1 byte, got {text!r}")
-    return int(value)
 
 
 def rss() -> int:
