@@ -7,8 +7,10 @@ cost per state:
 
 - a state is one 64-bit integer (`tidegate.proofs.explore.packed`); an action is computed for
   a whole frontier at once, and so is every property;
-- the visited set is one sorted array; each chunk of successors is sorted, reduced to
-  its first occurrences and merged in;
+- the visited set is a sorted array per pair of counters (queued, others): a
+  successor has its source's counters or one more, so each chunk of successors,
+  sorted and reduced to first occurrences, is looked up and merged into a few small
+  arrays rather than one that grows to every state;
 - a level keeps, per state, only the index of its parent in the previous level (4
   bytes) and the action (1 byte); counterexamples and witnesses are rebuilt from them
   after the search, by replaying the actions on the model.
@@ -161,8 +163,9 @@ class _Search:
         start = time.perf_counter()
         deadline = None if self.max_seconds is None else start + self.max_seconds
         result = Exploration(self.bounds, engine="packed")
-        visited: U64 = np.array([initial(self.layout)], dtype=np.uint64)
-        frontier = visited.copy()
+        frontier: U64 = np.array([initial(self.layout)], dtype=np.uint64)
+        visited = _Visited(self.layout.queued_shift)
+        visited.add(frontier)
         level = 0
         stopped: str | None = None
         while frontier.size and stopped is None:
@@ -175,7 +178,7 @@ class _Search:
                     stopped += f" (at depth {level}, {len(visited):,} states found)"
                     break
                 chunk = frontier[lo : lo + self.chunk]
-                visited, new, parent, action, moves = self._expand(pool, level, lo, chunk, visited)
+                new, parent, action, moves = self._expand(pool, level, lo, chunk, visited)
                 result.transitions += moves
                 found.append(new)
                 parents.append(parent + np.uint32(lo))
@@ -223,10 +226,10 @@ class _Search:
         return None
 
     def _expand(
-        self, pool: ThreadPoolExecutor, level: int, offset: int, keys: U64, visited: U64
-    ) -> tuple[U64, U64, npt.NDArray[np.uint32], npt.NDArray[np.uint8], int]:
+        self, pool: ThreadPoolExecutor, level: int, offset: int, keys: U64, visited: _Visited
+    ) -> tuple[U64, npt.NDArray[np.uint32], npt.NDArray[np.uint8], int]:
         """Check and expand `keys` (states `offset`.. of `level`); merge new states into
-        `visited`. Returns the new visited set, the new states in discovery order, their
+        `visited`. Returns the new states in discovery order, their
         parents (indices into `keys`) and actions, and the transitions counted.
 
         The states are split into one run per worker, checked and expanded in parallel
@@ -257,18 +260,14 @@ class _Search:
             packed = packed[_heads(packed >> np.uint64(self.index_bits))]
         unique = packed >> np.uint64(self.index_bits)
         first = (packed & np.uint64((1 << self.index_bits) - 1)).astype(np.intp)
-        at = np.searchsorted(visited, unique)
-        known = at < len(visited)
-        known[known] = visited[at[known]] == unique[known]
-        new = ~known
-        visited = np.insert(visited, at[new], unique[new])
+        new = visited.add(unique)
         picked = np.zeros(len(all_values), dtype=np.bool_)
         picked[first[new]] = True
         order = np.flatnonzero(picked)
         where = flat_positions[order]
         parent = (where // _WIDTH).astype(np.uint32)
         action_taken = (where % _WIDTH).astype(np.uint8)
-        return visited, all_values[order], parent, action_taken, moves
+        return all_values[order], parent, action_taken, moves
 
     def _part(self, keys: U64) -> _Part:
         """Check and expand one run of states; reads `self` but changes nothing."""
@@ -337,6 +336,38 @@ class _Search:
         if first.action is not None:
             path.append(first.action)
         return replay(self.bounds, path, label)
+
+
+class _Visited:
+    """The states found so far: a sorted array of keys per value of the bits from `shift`
+    up (the counters queued and others)."""
+
+    def __init__(self, shift: int) -> None:
+        self.shift = np.uint64(shift)
+        self.buckets: dict[int, U64] = {}
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, keys: U64) -> Mask:
+        """Add sorted, distinct `keys`; returns where they were not known before."""
+        new = np.ones(len(keys), dtype=np.bool_)
+        tops = keys >> self.shift
+        cuts = [0, *(np.flatnonzero(tops[1:] != tops[:-1]) + 1).tolist(), len(keys)]
+        for lo, hi in itertools.pairwise(cuts):
+            top, part = int(tops[lo]), keys[lo:hi]
+            known = self.buckets.get(top)
+            if known is None:
+                self.buckets[top] = part.copy()
+                continue
+            at = np.searchsorted(known, part)
+            found = at < len(known)
+            found[found] = known[at[found]] == part[found]
+            new[lo:hi] = ~found
+            self.buckets[top] = np.insert(known, at[~found], part[~found])
+        self.count += int(np.count_nonzero(new))
+        return new
 
 
 T = TypeVar("T", tuple[int, Action | None], tuple[int, Action])
