@@ -10,9 +10,11 @@ verdict into the exit code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import io
 import os
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -70,6 +72,20 @@ def cores() -> int:
     return len(os.sched_getaffinity(0))
 
 
+BACKGROUND_NICENESS = 10
+"""How much lower the background checks' priority is. CrossHair's budgets are CPU seconds
+per condition, so a lower priority changes how long it takes, never what it checks; the
+checks in the foreground have wall-clock budgets, and keep the cores they need."""
+
+
+def _in_background(check: Check, ctx: CheckContext) -> CheckResult:
+    """Run `check` timed, at a lower priority that the processes it starts inherit (on
+    Linux a thread has a nice value of its own, and a child takes its parent thread's)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+    return _timed(check, ctx)
+
+
 def _timed(check: Check, ctx: CheckContext) -> CheckResult:
     start = time.perf_counter()
     result = check(ctx)
@@ -84,7 +100,8 @@ def run_checks(
 
     Each verdict is printed as its check ends. With `parallel`, the checks of `ELSEWHERE`
     run in a background thread (their work is in child processes, so they hold no core
-    of this one), one after another and without drawing progress; a line says they
+    of this one), one after another, at a lower priority (`BACKGROUND_NICENESS`) and
+    without drawing progress; a line says they
     started, and each one's verdict is printed once the foreground check running when it
     ended is done. Everything else runs here, in order, with its progress as usual.
     """
@@ -95,7 +112,7 @@ def run_checks(
     pending: dict[int, Future[CheckResult]] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         for i in background:
-            pending[i] = pool.submit(_timed, checks[i], quiet)
+            pending[i] = pool.submit(_in_background, checks[i], quiet)
         if background:
             console.print(
                 f"  {len(background)} check(s) started in the background (CrossHair, in "

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import io
+import os
+import threading
 
 import pytest
 from rich.console import Console
 
 from tidegate.proofs import verify
-from tidegate.proofs.core import Check, CheckContext, Profile, Verdict
+from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.crosshair.check import check_crosshair
 from tidegate.proofs.explore.check import exploration_checks
 from tidegate.proofs.explore.search import Bounds
@@ -50,3 +52,19 @@ def test_background_checks_keep_their_place_in_the_results(
     assert "(background)" not in serial_out
     assert parallel_out.count("(background)") == 2
     assert "2 check(s) started in the background" in parallel_out
+
+
+def _own_priority(ctx: CheckContext) -> CheckResult:
+    """A check that reports the nice value of the thread it runs on, as its cases."""
+    nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    return CheckResult("priority", Verdict.PASS, nice, "nice")
+
+
+def test_background_checks_run_at_a_lower_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify, "ELSEWHERE", (_own_priority,))
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    (background,) = verify.run_checks([_own_priority], ctx, parallel=True)
+    assert background.cases == min(19, here + verify.BACKGROUND_NICENESS)
+    (foreground,) = verify.run_checks([_own_priority], ctx, parallel=False)
+    assert foreground.cases == here
