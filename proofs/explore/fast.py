@@ -216,8 +216,10 @@ class _Search:
         if deadline is not None and time.perf_counter() > deadline:
             return f"time budget of {self.max_seconds:g} s ran out"
         if self.max_memory is not None:
-            # The chunk's temporaries, and the visited set copied once by the merge.
-            need = rss() + chunk * _WIDTH * 48 + chunk * 300 + known * 8 * 2
+            # Generous bounds, measured at about twice what a run takes: the chunk's
+            # temporaries (candidates, their sort, the fields and moves of its states), and
+            # for the states known, a bucket copied by a merge and the next level joined.
+            need = rss() + chunk * (_WIDTH * 48 + 300) + known * 8 * 2
             if need > self.max_memory:
                 return (
                     f"memory budget of {self.max_memory:,} bytes would be exceeded "
