@@ -145,7 +145,7 @@ PROFILES: dict[Profile, Sizes] = {
     ),
     Profile.DEFAULT: Sizes(
         explore=ExploreSizes(_DEFAULT_BOUNDS, budget=60.0),
-        differential=DifferentialSizes(rounds=5, programs=80, steps=100, budget=90.0),
+        differential=DifferentialSizes(rounds=5, programs=80, steps=100, budget=150.0),
         crosshair=CrosshairSizes(
             CrosshairBudget(per_condition=1.5, overall=300.0),
             every_module=True,
