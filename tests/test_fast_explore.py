@@ -246,3 +246,18 @@ def test_memory_budget_stops_before_exceeding_it() -> None:
     assert not r.complete
     assert r.stopped is not None and "memory budget of" in r.stopped
     assert 0 < r.states < 4_211_404
+
+
+def test_spin_scale_bounds_exact() -> None:
+    # Issue 11's bounds, counted by an independent SPIN model: 4,211,404 states.
+    r = explore_fast(Bounds(4, 8, 16, 6))
+    assert (r.states, r.transitions, r.depth) == (4_211_404, 17_796_591, 45)
+    assert r.complete and r.invariants_hold()
+
+
+@pytest.mark.slow
+def test_spin_scale_bounds_largest() -> None:
+    # About a minute and 1.2 GB: 43,131,582 states (SPIN's count).
+    r = explore_fast(Bounds(4, 8, 18, 8))
+    assert (r.states, r.transitions, r.depth) == (43_131_582, 185_722_023, 49)
+    assert r.complete and r.invariants_hold()

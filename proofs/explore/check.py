@@ -16,6 +16,7 @@ import time
 
 from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.explore.engine import explore_bounds
+from tidegate.proofs.explore.memory import default_budget
 from tidegate.proofs.explore.properties import FINDINGS, PropertyKind
 from tidegate.proofs.explore.search import Bounds, Exploration
 from tidegate.proofs.profiles import PROFILES
@@ -33,13 +34,17 @@ class Explorations:
         self.results: dict[Bounds, Exploration] = {}
 
     def get(self, bounds: Bounds, ctx: CheckContext) -> Exploration:
-        """The exploration of `bounds`, run now if not yet run (within the profile's budget)."""
+        """The exploration of `bounds`, run now if not yet run: within the profile's time
+        budget, and within the memory available (`memory.default_budget`), so that a run
+        too large for the machine is inconclusive rather than killed."""
         if bounds not in self.results:
             if self.started is None:
                 self.started = time.perf_counter()
             left = max(0.01, self.budget - (time.perf_counter() - self.started))
             with progress(ctx.console, f"explore {bounds} (states)", None) as tick:
-                self.results[bounds] = explore_bounds(bounds, max_seconds=left, tick=tick)
+                self.results[bounds] = explore_bounds(
+                    bounds, max_seconds=left, max_memory=default_budget(), tick=tick
+                )
         return self.results[bounds]
 
     def all(self, ctx: CheckContext) -> list[Exploration]:
