@@ -119,8 +119,6 @@ class _Part:
     """
 
     transitions: int
-    positions: npt.NDArray[np.intp]
-    values: U64
     firsts: U64
     failed: dict[str, tuple[int, Action | None]]
     reached: dict[str, tuple[int, Action]]
@@ -243,33 +241,31 @@ class _Search:
         slices = [keys[a:b] for a, b in itertools.pairwise(bounds)]
         parts = list(pool.map(self._part, slices)) if runs > 1 else [self._part(slices[0])]
         moves = 0
-        positions, values, firsts = [], [], []
-        seen = 0
+        firsts = []
         for start, part in zip(bounds, parts, strict=False):
             moves += part.transitions
             self._record(level, offset + start, part)
-            positions.append(part.positions + start * _WIDTH)
-            values.append(part.values)
-            firsts.append(part.firsts + np.uint64(seen))
-            seen += len(part.values)
-        flat_positions = np.concatenate(positions)
-        all_values = np.concatenate(values)
+            firsts.append(part.firsts + np.uint64(start * _WIDTH))
         packed = np.concatenate(firsts)
         if runs > 1:
             # Each run is sorted, so a stable sort (timsort) merges them in linear time;
-            # the index packed below the key puts the earlier occurrence first.
+            # the position packed below the key puts the earlier occurrence first.
             packed.sort(kind="stable")
             packed = packed[_heads(packed >> np.uint64(self.index_bits))]
         unique = packed >> np.uint64(self.index_bits)
         first = (packed & np.uint64((1 << self.index_bits) - 1)).astype(np.intp)
         new = visited.add(unique)
-        picked = np.zeros(len(all_values), dtype=np.bool_)
-        picked[first[new]] = True
-        order = np.flatnonzero(picked)
-        where = flat_positions[order]
+        first, unique = first[new], unique[new]
+        # Back to the order of discovery: by position.
+        slots = len(keys) * _WIDTH
+        picked = np.zeros(slots, dtype=np.bool_)
+        picked[first] = True
+        at = np.empty(slots, dtype=np.uint64)
+        at[first] = unique
+        where = np.flatnonzero(picked)
         parent = (where // _WIDTH).astype(np.uint32)
         action_taken = (where % _WIDTH).astype(np.uint8)
-        return all_values[order], parent, action_taken, moves
+        return at[where], parent, action_taken, moves
 
     def _part(self, keys: U64) -> _Part:
         """Check and expand one run of states; reads `self` but changes nothing."""
@@ -286,8 +282,9 @@ class _Search:
             is_dropped = f.receiver == 2
             if is_dropped.any():
                 dropped = int(is_dropped.argmax())
-        candidates = np.empty((len(keys), _WIDTH), dtype=np.uint64)
         moves = 0
+        found: list[U64] = []
+        bits = np.uint64(self.index_bits)
         for action in ACTIONS:
             m = successors(self.layout, f, action)
             moves += int(np.count_nonzero(m.enabled))
@@ -301,17 +298,15 @@ class _Search:
                     hit = np.isin(m.answer, codes) & m.enabled
                     if hit.any():
                         _keep_first(reached, witness.name, (int(hit.argmax()), action))
-            fresh = m.enabled & (m.after != keys)
-            candidates[:, action] = np.where(fresh, m.after, _NONE)
-        flat = candidates.ravel()
-        positions = np.flatnonzero(flat != _NONE)
-        values = flat[positions]
-        bits = np.uint64(self.index_bits)
-        packed = (values << bits) | np.arange(len(values), dtype=np.uint64)
+            where = np.flatnonzero(m.enabled & (m.after != keys)).astype(np.uint64)
+            # Each successor's key above its position (state * actions + action): the
+            # order in which the reference explorer would meet it.
+            found.append((m.after[where] << bits) | (where * np.uint64(_WIDTH) + np.uint64(action)))
+        packed = np.concatenate(found)
         packed.sort()
         if len(packed):
             packed = packed[_heads(packed >> bits)]
-        return _Part(moves, positions, values, packed, failed, reached, dropped)
+        return _Part(moves, packed, failed, reached, dropped)
 
     def _record(self, level: int, offset: int, part: _Part) -> None:
         """Keep the part's firsts that are the first of the whole search so far."""

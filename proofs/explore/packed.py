@@ -298,6 +298,9 @@ class Fields(NamedTuple):
     others: U64
     backlog: npt.NDArray[np.int64]
     """Items in the backlog (held queue items less those in the channel)."""
+    backlog_mask: U64
+    """`qmask` less the channel's queue items (its `channel_queue` lowest bits): the
+    backlog's items."""
 
 
 class Tables(NamedTuple):
@@ -328,8 +331,23 @@ def fields(layout: Layout, tab: Tables, keys: U64) -> Fields:
         (1 << layout.other_items.bit_length()) - 1
     )
     backlog = np.bitwise_count(qmask).astype(np.int64) - channel_queue
+    backlog_mask = qmask
+    for j in range(int(channel_queue.max(initial=0))):
+        backlog_mask = np.where(
+            channel_queue > j, backlog_mask & (backlog_mask - _ONE), backlog_mask
+        )
     return Fields(
-        keys, tags, length, channel_queue, qmask, omask, receiver, queued, others, backlog
+        keys,
+        tags,
+        length,
+        channel_queue,
+        qmask,
+        omask,
+        receiver,
+        queued,
+        others,
+        backlog,
+        backlog_mask,
     )
 
 
@@ -354,14 +372,6 @@ class Moves(NamedTuple):
 def _lowest(mask: U64) -> U64:
     """The lowest set bit of each mask (0 for 0)."""
     return mask & (~mask + _ONE)
-
-
-def _strip(f: Fields) -> U64:
-    """`qmask` without the channel's queue items (its `channel_queue` lowest bits)."""
-    m = f.qmask
-    for j in range(int(f.channel_queue.max(initial=0))):
-        m = np.where(f.channel_queue > j, m & (m - _ONE), m)
-    return m
 
 
 def successors(layout: Layout, f: Fields, action: Action) -> Moves:
@@ -394,7 +404,7 @@ def successors(layout: Layout, f: Fields, action: Action) -> Moves:
         answer[:] = Code.OK_FALSE
         answer[sent] = Code.OK_TRUE
         answer[closed] = Code.CLOSED
-        discarded = np.where(closed, _lowest(_strip(f)), zero)
+        discarded = np.where(closed, _lowest(f.backlog_mask), zero)
         after = f.keys + np.where(sent, _ONE << f.length, zero) - (discarded << qs)
     elif action is Action.SEND:
         enabled = f.others < np.uint64(layout.other_items)
@@ -417,7 +427,7 @@ def successors(layout: Layout, f: Fields, action: Action) -> Moves:
         after = np.where(item, shifted - (received << qs), f.keys)
     elif action is Action.DROP:
         enabled = f.receiver != 2
-        discarded = (f.qmask ^ _strip(f)) | (f.omask << nq)
+        discarded = (f.qmask ^ f.backlog_mask) | (f.omask << nq)
         tag_mask = np.uint64((1 << layout.tag_bits) - 1)
         after = ((f.keys & ~tag_mask) | _ONE) - (discarded << qs)
         after += (np.uint64(2) - f.receiver) << np.uint64(layout.receiver_shift)
