@@ -12,6 +12,12 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("TIDEGATE_SHARED", REPO.parent / "shared"))
 ORACLE = SHARED / "oracle" / "seed-oracle"
 
+CROSSHAIR_SLOW = pytest.mark.skipif(
+    not (os.environ.get("TIDEGATE_SLOW") or os.environ.get("HYPOTHESIS_PROFILE") == "thorough"),
+    reason="a CrossHair search of a minute or more: set TIDEGATE_SLOW=1 to run it",
+)
+"""Marks a test that runs CrossHair for a minute or more (with `@pytest.mark.slow`)."""
+
 settings.register_profile("ci", max_examples=100, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(

@@ -1,0 +1,65 @@
+"""Broken reader and consumer loops, and a broken protocol model, each caught by the
+interleaving explorer with a minimal schedule that replays."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+import pytest
+
+from tests.support import broken_loops
+from tidegate.model import protocol
+from tidegate.proofs.interleave.explore import explore_all, run_schedule
+from tidegate.proofs.interleave.properties import InterleaveProperty
+from tidegate.proofs.interleave.world import ConsumerLoop, Loops, ReaderLoop, Scenario
+
+TIGHT = Scenario.parse("capacity=1,cap=1,wire=3")
+
+
+@pytest.mark.parametrize(
+    ("consumer", "reader", "broken"),
+    [
+        (broken_loops.consumer_pings_before_receiving, None, InterleaveProperty.NO_LOST_WAKEUP),
+        (None, broken_loops.reader_drains_on_a_timer, InterleaveProperty.NO_LOST_WAKEUP),
+        (broken_loops.consumer_forgets_every_second_item, None, InterleaveProperty.NO_SILENT_LOSS),
+        (None, broken_loops.reader_sends_around_its_backlog, InterleaveProperty.ORDER),
+        (None, broken_loops.reader_awaits_the_channel, InterleaveProperty.NEVER_AWAITS_CHANNEL),
+    ],
+    ids=["pings-first", "timer-drain", "forgets", "overtakes", "awaits-send"],
+)
+def test_broken_loops_are_caught_with_a_replayable_schedule(
+    consumer: ConsumerLoop | None, reader: ReaderLoop | None, broken: InterleaveProperty
+) -> None:
+    loops = Loops(name="broken")
+    if consumer is not None:
+        loops = replace(loops, consumer=consumer)
+    if reader is not None:
+        loops = replace(loops, reader=reader)
+    ex = explore_all(TIGHT, loops)
+    assert broken in ex.violations
+    witness = ex.violations[broken]
+    again = run_schedule(TIGHT, witness.schedule, loops)
+    again.discard()
+    assert broken in again.violations
+    # Shrunk: no single step can be dropped and still show it.
+    for i in range(len(witness.schedule)):
+        shorter = witness.schedule[:i] + witness.schedule[i + 1 :]
+        with contextlib.suppress(KeyError):  # dropping that step made a later one impossible
+            shorter_run = run_schedule(TIGHT, shorter, loops)
+            shorter_run.discard()
+            assert broken not in shorter_run.violations
+
+
+def test_a_model_that_disagrees_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A broken model: pings never store a permit.
+    def forgetful(s: protocol.ProtocolState) -> protocol.ProtocolState:
+        r = s.reader
+        if r.ping is protocol.Wait.WAITING:
+            return replace(s, reader=replace(r, ping=protocol.Wait.DONE, inbox=r.inbox + ("ping",)))
+        return s
+
+    monkeypatch.setattr(protocol, "_notify_one", forgetful)
+    ex = explore_all(TIGHT)
+    assert InterleaveProperty.MATCHES_MODEL in ex.violations
+    assert "permit" in ex.violations[InterleaveProperty.MATCHES_MODEL].event.detail

@@ -1,0 +1,123 @@
+"""Notify: one stored permit, coalescing, FIFO wake-ups, no notification lost to cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.support.aio import run, settle
+from tidegate.impl import Notify
+
+
+def test_pings_before_a_wait_coalesce_into_one_permit() -> None:
+    async def scenario() -> list[bool]:
+        notify = Notify()
+        for _ in range(10):
+            notify.notify_one()
+        await asyncio.wait_for(notify.notified(), 1)
+        second = asyncio.ensure_future(notify.notified())
+        await asyncio.sleep(0)
+        woke_twice = second.done()
+        second.cancel()
+        return [notify.has_permit, woke_twice]
+
+    assert asyncio.run(scenario()) == [False, False]
+
+
+def test_notify_wakes_a_waiter_without_storing_a_permit() -> None:
+    async def scenario() -> list[bool]:
+        notify = Notify()
+        waiter = asyncio.ensure_future(notify.notified())
+        await asyncio.sleep(0)
+        notify.notify_one()
+        await asyncio.wait_for(waiter, 1)
+        return [waiter.done(), notify.has_permit]
+
+    assert asyncio.run(scenario()) == [True, False]
+
+
+def test_waiters_wake_in_order_one_per_ping() -> None:
+    async def scenario() -> list[int]:
+        notify = Notify()
+        woke: list[int] = []
+
+        async def wait(n: int) -> None:
+            await notify.notified()
+            woke.append(n)
+
+        tasks = [asyncio.ensure_future(wait(n)) for n in range(3)]
+        await asyncio.sleep(0)
+        notify.notify_one()
+        notify.notify_one()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        tasks[2].cancel()
+        return woke
+
+    assert asyncio.run(scenario()) == [0, 1]
+
+
+def test_a_notification_given_to_a_cancelled_waiter_passes_on() -> None:
+    async def scenario() -> bool:
+        notify = Notify()
+        first = asyncio.ensure_future(notify.notified())
+        await asyncio.sleep(0)
+        notify.notify_one()  # chosen: first, whose task is cancelled before it runs
+        first.cancel()
+        await asyncio.sleep(0)
+        return notify.has_permit
+
+    assert asyncio.run(scenario()) is True
+
+
+def test_cancelling_an_unnotified_wait_stores_no_permit() -> None:
+    """Mutation: kills `Notify.notified` storing a permit when a wait nobody notified is
+    cancelled (impl/notify.py)."""
+
+    async def main() -> None:
+        notify = Notify()
+        waiting = asyncio.create_task(notify.notified())
+        await settle()
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert not notify.has_permit
+
+    run(main)
+
+
+def test_a_notification_racing_a_cancellation_becomes_the_permit() -> None:
+    """Mutation: kills `Notify.notify_one` leaving the permit unset (`self._permit = False`) or
+    waking a done waiter (`if waiter.done()`) when its only waiter was cancelled
+    (impl/notify.py)."""
+
+    async def main() -> None:
+        notify = Notify()
+        waiting = asyncio.create_task(notify.notified())
+        await settle()
+        waiting.cancel()  # the wait is cancelled, its task has not run yet...
+        notify.notify_one()  # ...so this finds no live waiter and stores the permit
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert notify.has_permit
+
+    run(main)
+
+
+def test_cancelled_waits_do_not_pile_up() -> None:
+    """Mutation: kills `Notify.notified` keeping a cancelled waiter in `_waiters` (the
+    `self._waiters.remove(waiter)` dropped; impl/notify.py)."""
+
+    async def main() -> None:
+        notify = Notify()
+        for _ in range(3):
+            waiting = asyncio.create_task(notify.notified())
+            await settle()
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+        # A leak shows as stale waiters; none may remain once their tasks are gone.
+        assert len(notify._waiters) == 0
+
+    run(main)

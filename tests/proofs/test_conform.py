@@ -1,0 +1,166 @@
+"""`tidegate conform` against adapters that conform: tidegate's own subjects and the oracle."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.support.adapters import PORT
+from tidegate.proofs.cli import main
+from tidegate.proofs.conform.coverage import SMALL_BOUNDS, CoverageKind, kinds_of, reachable_kinds
+from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
+from tidegate.proofs.conform.session import Settings, conform
+from tidegate.proofs.core import ExitCode, Verdict
+from tidegate.proofs.protocol.subjects import make_runner
+from tidegate.proofs.protocol.traces import load_traces
+from tidegate.proofs.recordings.replay import replay_trace
+
+SERVE = f"{sys.executable} -m tidegate.proofs serve --subject"
+# Long runs need TIDEGATE_SLOW=1 (and carry the registered `slow` marker for -m selection).
+SLOW = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.environ.get("TIDEGATE_SLOW") != "1", reason="long run: TIDEGATE_SLOW=1"),
+]
+# Recordings, every coverage case and the anchor runs: the smallest run that meets the goal.
+QUICK = Settings(max_examples=len(ANCHORS))
+
+
+def tidegate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tidegate.proofs", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("subject", "recordings"), [("model", False), ("impl", True)])
+def test_tidegate_serve_conforms(subject: str, recordings: bool) -> None:
+    # The model replays the recordings in-process in test_recordings; once through a pipe is enough.
+    outcome = conform(f"{SERVE} {subject}", replace(QUICK, recordings=recordings))
+    assert outcome.error is None and outcome.found is None
+    assert outcome.verdict is Verdict.PASS
+    assert outcome.covered == outcome.reachable
+    assert [p.name for p in outcome.phases] == ["traces", "coverage", "random"][1 - recordings :]
+
+
+def test_seed_oracle_conforms(oracle_path: Path) -> None:
+    outcome = conform(str(oracle_path), Settings(max_examples=len(ANCHORS), check_protocol=True))
+    assert outcome.verdict is Verdict.PASS, outcome.error or outcome.found
+    assert outcome.protocol is not None and outcome.protocol.failures == []
+    assert outcome.protocol.probes == 27
+
+
+def test_coverage_cases_cover_every_reachable_kind() -> None:
+    targets = reachable_kinds()
+    cases = list(coverage_cases(targets, random.Random(0)))
+    covered: set[CoverageKind] = set().union(*(kinds_of(case) for case in cases))
+    assert set(targets) <= covered
+    assert len(targets) == 181
+    assert {(c.capacity, c.cap) for c in targets.values()} <= set(SMALL_BOUNDS)
+
+
+def test_random_runs_reach_far_beyond_the_recordings() -> None:
+    rng = random.Random(1)
+    cases = [random_case(rng, index, 500) for index in range(60)]
+    items = [op.item for case in cases for op in case.ops if op.item is not None]
+    assert {(c.capacity, c.cap) for c in cases[: len(ANCHORS)]} == set(ANCHORS)
+    assert {8, 32} <= {c.cap for c in cases} and max(c.cap for c in cases) >= 64
+    assert max(c.capacity for c in cases) >= 64
+    assert max(items) > 2**62 and min(items) < -(2**62)
+    assert max(len(c.ops) for c in cases) >= 400
+    for case in cases:
+        case_items = [op.item for op in case.ops if op.item is not None]
+        assert len(case_items) == len(set(case_items))
+
+
+def test_budget_ending_before_the_goal_is_inconclusive(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = in_process("conform", "--adapter", f"{SERVE} model", "--time-budget", "0")
+    out = capsys.readouterr().out
+    assert code == ExitCode.INCONCLUSIVE, out
+    assert "INCONCLUSIVE" in out and "not a pass" in out
+
+
+def test_save_failures_appends_a_replayable_minimal_trace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "regressions.jsonl"
+    earlier = '{"id":"earlier","capacity":1,"cap":0,"steps":[]}\n'
+    saved.write_text(earlier)
+    args = ["conform", "--adapter", f"{PORT} --bug slot-not-freed", "--no-recordings"]
+    code = in_process(*args, "--save-failures", str(saved))
+    out = capsys.readouterr().out
+    assert code == ExitCode.FAILED, out
+    assert "<-- differs" in out and "confirmed on a fresh adapter process" in out
+    assert saved.read_text().startswith(earlier)  # appended, not overwritten
+    earlier_trace, trace = load_traces(saved)
+    assert earlier_trace.id == "earlier" and trace.id == "conform-seed0-coverage-case-3"
+    assert len(trace.steps) == 3
+    # The reference answers: the model replays it; the trace passes back into conform.
+    assert replay_trace(trace, make_runner("model")) is None
+    assert in_process(*args, "--traces", str(saved), "--max-examples", "0") == ExitCode.FAILED
+    assert "divergence in conform-seed0-coverage-case-3 at step 2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--max-steps", "0"], "must be >= 1"),
+        (["--max-examples", "many"], "'many' is not a valid int"),
+        (["--time-budget", "-1"], "must be >= 0"),
+        (["--traces", "/nonexistent/traces.jsonl"], "/nonexistent/traces.jsonl"),
+    ],
+)
+def test_usage_errors_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = in_process("conform", "--adapter", f"{SERVE} model", *args)
+    assert code == ExitCode.USAGE
+    out = capsys.readouterr()
+    assert message in out.out + out.err
+
+
+def test_a_bad_trace_file_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x", "capacity": 0, "cap": 1, "steps": []}) + "\n")
+    code = in_process("conform", "--adapter", f"{SERVE} model", "--traces", str(bad))
+    assert code == ExitCode.USAGE
+    assert (
+        f"tidegate conform: error: {bad}:1: capacity must be >= 1, got 0" in capsys.readouterr().err
+    )
+
+
+def test_an_adapter_that_cannot_start_is_an_adapter_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = in_process("conform", "--adapter", "/nonexistent/port --serve", "--max-examples", "0")
+    assert code == ExitCode.USAGE
+    assert "cannot start adapter '/nonexistent/port --serve'" in capsys.readouterr().err
+
+
+def in_process(*args: str) -> int:
+    """The exit code of `tidegate ARGS` run in this process (argparse errors included)."""
+    try:
+        return main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+@pytest.mark.parametrize("subject", ["model", "impl"])
+@SLOW[0]
+@SLOW[1]
+def test_default_conform_run_against_serve(subject: str) -> None:
+    done = tidegate("conform", "--adapter", f"{SERVE} {subject}", "--check-protocol")
+    assert done.returncode == ExitCode.OK, done.stdout

@@ -1,0 +1,86 @@
+"""The CrossHair check can pass, can fail, and never passes what it did not check.
+
+The wrong transitions are the model's own `subject.py` with one line of code
+changed (its contracts untouched), written to a temporary module: so the test
+shows that the contracts the model ships catch the bug, not a copy of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+import tidegate.model.subject
+from tidegate.proofs.core import CheckContext, Profile, Verdict
+from tidegate.proofs.crosshair.check import MODEL_MODULES, crosshair_result
+from tidegate.proofs.crosshair.run import (
+    CrosshairBudget,
+    CrosshairOutcome,
+    contract_targets,
+    parse_line,
+    share_out,
+)
+
+SMALL = CrosshairBudget(per_condition=0.5, overall=60.0)
+
+
+def ctx() -> CheckContext:
+    return CheckContext(Profile.QUICK, 0, Console(file=None, force_terminal=False, quiet=True))
+
+
+def test_the_real_transition_passes_with_the_same_budget() -> None:
+    targets = [t for t in contract_targets(MODEL_MODULES) if t[0].endswith(".try_drain_one")]
+    result = crosshair_result("crosshair", targets, SMALL, ctx())
+    assert result.verdict is Verdict.PASS, result.details
+    assert result.cases == targets[0][1] >= 8
+
+
+def test_cut_off_by_the_overall_budget_is_inconclusive() -> None:
+    targets = [t for t in contract_targets(MODEL_MODULES) if t[0].endswith(".enqueue_or_send")]
+    result = crosshair_result("crosshair", targets, CrosshairBudget(5.0, overall=1.0), ctx())
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert any("cut off" in line for line in result.details)
+
+
+def test_crosshair_that_cannot_load_its_target_is_inconclusive() -> None:
+    result = crosshair_result("crosshair", [("tidegate.model.no_such_module", 1)], SMALL, ctx())
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert any(
+        "crosshair exited with 1: " in line and "no_such_module" in line for line in result.details
+    ), result.details
+
+
+def test_every_transition_carries_contracts() -> None:
+    targets = dict(contract_targets(MODEL_MODULES))
+    for name in ("enqueue_or_send", "try_drain_one", "try_send", "try_recv", "close"):
+        assert targets[f"tidegate.model.subject.{name}"] >= 4, name
+    for name in ("drop_receiver", "has_pending", "backlog_len", "capacity", "new"):
+        assert f"tidegate.model.subject.{name}" in targets
+    assert "tidegate.model.channel.ChannelState" in targets
+    assert "tidegate.model.channel.ChannelState" not in dict(
+        contract_targets(MODEL_MODULES, classes=False)
+    )
+
+
+def test_parse_line_reads_every_outcome() -> None:
+    here = Path(tidegate.model.subject.__file__)
+    source = here.read_text().splitlines()
+    line = next(i for i, text in enumerate(source, 1) if "post:" in text)
+    error = parse_line(f"{here}:{line}: error: false when calling f(1) (which returns 2)\n")
+    assert error is not None and error.outcome is CrosshairOutcome.COUNTEREXAMPLE
+    assert error.text.startswith("post:") and "f(1)" in error.message
+    for message, outcome in [
+        ("Confirmed over all paths.", CrosshairOutcome.CONFIRMED),
+        ("Not confirmed.", CrosshairOutcome.EXPLORED),
+        ("Unable to meet precondition.", CrosshairOutcome.UNMET),
+    ]:
+        parsed = parse_line(f"{here}:{line}: info: {message}")
+        assert parsed is not None and parsed.outcome is outcome
+    assert parse_line("WARNING: Targets found, but contain no checkable functions.") is None
+
+
+def test_share_out_balances_conditions_and_drops_empty_shares() -> None:
+    shares = share_out([("a", 10), ("b", 6), ("c", 5), ("d", 1)], 2)
+    assert sorted(map(sorted, shares)) == [["a", "d"], ["b", "c"]]
+    assert share_out([("a", 3)], 4) == [["a"]]

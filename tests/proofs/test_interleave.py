@@ -1,0 +1,212 @@
+"""The interleaving explorer: the properties hold for the real loops at the default bounds,
+each finding comes with a short replayable schedule, and broken loops are caught."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from tidegate.impl.variants import Variant
+from tidegate.proofs.cli import main
+from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS
+from tidegate.proofs.interleave.explore import (
+    InterleaveExploration,
+    explore_all,
+    explore_random,
+    run_schedule,
+)
+from tidegate.proofs.interleave.properties import Finding
+from tidegate.proofs.interleave.schedule import (
+    format_replay,
+    format_schedule,
+    parse_replay,
+    parse_schedule,
+)
+from tidegate.proofs.interleave.world import Scenario
+
+
+@functools.cache
+def explored(scenario: Scenario) -> InterleaveExploration:
+    """Each scenario is explored once for the whole module (the real loops only)."""
+    return explore_all(scenario)
+
+
+TIGHT = Scenario.parse("capacity=1,cap=1,wire=3")
+COALESCE = Scenario.parse("capacity=3,cap=3,wire=6")
+COMPETE = Scenario.parse("capacity=1,cap=1,wire=2,producers=2")
+
+
+@pytest.mark.parametrize("scenario", DEFAULT_SCENARIOS, ids=str)
+def test_the_seed_keeps_every_property_at_the_default_bounds(scenario: Scenario) -> None:
+    ex = explored(scenario)
+    assert ex.exhausted and ex.complete > 0
+    assert ex.violations == {}, {p.value: w.event.detail for p, w in ex.violations.items()}
+
+
+def test_disconnect_with_room_is_found_with_a_minimal_schedule() -> None:
+    ex = explored(TIGHT)
+    witness = ex.findings[Finding.DISCONNECT_WITH_ROOM]
+    # The wire delivers 1, 2, 3; the reader sends 1, spills 2; the consumer takes 1 and pings;
+    # the reader handles item 3 before the ping: QueueFull with one free slot.
+    assert format_schedule(witness.schedule) == "W:3.R:3.C.R"
+    run = run_schedule(TIGHT, witness.schedule)
+    assert Finding.DISCONNECT_WITH_ROOM in run.findings
+    assert run.world.reader_report.free_slots_at_end == 1
+
+
+def test_coalesced_pings_hold_the_drain_to_one_item_per_notification() -> None:
+    ex = explored(COALESCE)
+    witness = ex.findings[Finding.COALESCED]
+    run = run_schedule(COALESCE, witness.schedule)
+    assert Finding.COALESCED in run.findings and not run.violations
+    assert run.world.consumer_report.pings == 3 and run.world.reader_report.notifications == 2
+
+
+def test_competing_producers_starve_the_backlog() -> None:
+    ex = explored(COMPETE)
+    witness = ex.findings[Finding.STARVED]
+    run = run_schedule(COMPETE, witness.schedule)
+    assert Finding.STARVED in run.findings
+    assert all(x > 100 for x in run.world.consumer_report.delivered)
+
+
+@pytest.mark.parametrize("variant", [Variant.DRAIN_FIRST, Variant.DRAIN_FIRST_ALL])
+def test_our_variants_remove_disconnect_with_room(variant: Variant) -> None:
+    for scenario in (TIGHT, Scenario.parse("capacity=1,cap=2,wire=3,stop=2")):
+        ex = explore_all(replace(scenario, variant=variant))
+        assert ex.exhausted and not ex.violations
+        assert Finding.DISCONNECT_WITH_ROOM not in ex.findings
+
+
+def test_drain_all_removes_the_coalescing_finding() -> None:
+    seed = explored(COALESCE)
+    ours = explore_all(replace(COALESCE, variant=Variant.DRAIN_FIRST_ALL))
+    assert Finding.COALESCED in seed.findings
+    assert Finding.COALESCED not in ours.findings and not ours.violations
+
+
+def test_random_exploration_is_reproducible_and_finds_disconnect_with_room() -> None:
+    bigger = Scenario.parse("capacity=2,cap=2,wire=8")
+    first = explore_random(bigger, runs=100, seed=7)
+    second = explore_random(bigger, runs=100, seed=7)
+    assert first.findings.keys() == second.findings.keys()
+    assert {f: w.schedule for f, w in first.findings.items()} == {
+        f: w.schedule for f, w in second.findings.items()
+    }
+    assert Finding.DISCONNECT_WITH_ROOM in first.findings and not first.violations
+
+
+def test_schedule_strings_round_trip_and_bad_ones_are_named() -> None:
+    roles = ["W", "W", "R", "C", "P1", "P1", "P1"]
+    assert parse_schedule(format_schedule(roles)) == roles
+    scenario = Scenario.parse("capacity=2,cap=0,wire=1,producers=3,stop=1,variant=drain-first")
+    assert parse_replay(format_replay(scenario, roles)) == (scenario, roles)
+    with pytest.raises(ValueError, match="'Q'"):
+        parse_schedule("W.Q")
+    with pytest.raises(ValueError, match="P2"):
+        parse_replay("capacity=1,cap=1,wire=1,producers=1/P2")
+    with pytest.raises(ValueError, match="cap must be an integer >= 0"):
+        Scenario.parse("capacity=1,cap=-1,wire=1")
+
+
+def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["interleave", "--scenario", str(TIGHT), "--variant", "seed"]) == 0
+    out = capsys.readouterr().out
+    assert "disconnect while the channel had room" in out and "W:3.R:3.C.R" in out
+    assert main(["interleave", "--replay", f"{TIGHT}/W:3.R:3.C.R"]) == 0
+    assert "finding at step 8" in capsys.readouterr().out
+    assert main(["interleave", "--replay", f"{TIGHT}/R.R"]) == 2
+    assert main(["interleave", "--scenario", "capacity=1,cap=1"]) == 2
+    assert main(["interleave", "--scenario", str(TIGHT), "--max-executions", "3"]) == 3
+
+
+def test_the_command_runs_as_a_program() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tidegate.proofs", "interleave", "--replay", "x/W"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "must be NAME=VALUE" in done.stderr
+    assert done.stderr.startswith("tidegate interleave: error: --replay: ")
+
+
+def test_the_verify_check_passes_at_quick_and_fails_when_a_finding_goes_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tidegate.proofs.core import CheckContext, Profile, Verdict
+    from tidegate.proofs.interleave import bounds
+    from tidegate.proofs.interleave import check as interleave_check
+    from tidegate.proofs.profiles import PROFILES
+    from tidegate.proofs.report import make_console
+
+    ctx = CheckContext(Profile.QUICK, 0, make_console())
+    result = interleave_check.check_interleave(ctx)
+    assert result.verdict is Verdict.PASS and result.cases > 100 and result.findings
+    # The seed is expected to coalesce pings, but quick bounds are too small to show it.
+    quick = PROFILES[Profile.QUICK]
+    expecting = replace(
+        quick.interleave, seed_findings=(Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED)
+    )
+    monkeypatch.setitem(PROFILES, Profile.QUICK, replace(quick, interleave=expecting))
+    assert interleave_check.check_interleave(ctx).verdict is Verdict.FAIL
+    monkeypatch.undo()
+    # A variant that claims to remove a finding it still shows fails.
+    monkeypatch.setitem(bounds.REMOVED_BY, Variant.SEED, (Finding.DISCONNECT_WITH_ROOM,))
+    failed = interleave_check.check_interleave(ctx)
+    assert failed.verdict is Verdict.FAIL and "claims to remove" in failed.details[0]
+
+
+def test_the_controlled_loop_runs_real_asyncio_code_in_virtual_time() -> None:
+    import asyncio
+
+    from tidegate.proofs.interleave.loop import ControlledLoop
+
+    loop = ControlledLoop()  # type: ignore[abstract]
+    seen: list[str] = []
+
+    async def sleeper(name: str, delay: float) -> float:
+        await asyncio.sleep(delay)
+        seen.append(name)
+        return asyncio.get_running_loop().time()
+
+    slow = loop.spawn("A", sleeper("slow", 3600.0))
+    fast = loop.spawn("B", sleeper("fast", 1.0))
+    assert loop.runnable() == ["A", "B"]
+    loop.step("B")  # B starts its sleep; A has not run yet
+    assert loop.runnable() == ["A"]
+    with pytest.raises(KeyError, match="'B'"):
+        loop.step("B")
+    loop.step("A")
+    assert loop.runnable() == [] and loop.advance() and loop.runnable() == ["B"]
+    loop.step("B")
+    assert fast.result() == 1.0 and seen == ["fast"]
+    assert loop.advance() and loop.runnable() == ["A"]
+    loop.step("A")
+    assert slow.result() == 3600.0 and seen == ["fast", "slow"]
+    assert not loop.advance()
+
+
+def test_model_and_implementation_agree_on_random_scenarios() -> None:
+    import random
+
+    rng = random.Random(2026)
+    for _ in range(60):
+        scenario = Scenario(
+            capacity=rng.randint(1, 3),
+            cap=rng.randint(0, 3),
+            wire=rng.randint(0, 6),
+            producers=tuple(rng.randint(1, 3) for _ in range(rng.randint(0, 2))),
+            stop_after=rng.choice([None, None, 0, 1, 2, 4]),
+            variant=rng.choice(list(Variant)),
+        )
+        ex = explore_random(scenario, runs=10, seed=rng.randint(0, 10**6))
+        assert ex.complete == 10
+        assert not ex.violations, (
+            str(scenario),
+            {p.value: w.event.detail for p, w in ex.violations.items()},
+        )

@@ -1,0 +1,52 @@
+"""The pytest entry point: `pytest --tidegate-adapter CMD` gives conformance as test items."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.adapters import BAD, PORT
+
+pytest_plugins = ["pytester"]
+
+
+def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_theirs="def test_one():\n    assert True\n")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "tidegate::" not in result.stdout.str()
+
+
+def test_a_conforming_port_passes_every_item(pytester: pytest.Pytester) -> None:
+    # Recordings through a pipe are covered by test_conform; here the items and their report.
+    result = pytester.runpytest_inprocess(
+        "--tidegate-adapter", PORT, "--tidegate-max-examples", "6", "-rA", "-k", "not recordings"
+    )
+    result.assert_outcomes(passed=3, deselected=1)
+    for part in ("protocol", "coverage", "random"):
+        result.stdout.fnmatch_lines([f"PASSED *tidegate::{part}"])
+
+
+def test_a_broken_port_fails_with_the_minimal_trace(pytester: pytest.Pytester) -> None:
+    command = f"{PORT} --bug disconnected-after-close"
+    result = pytester.runpytest_inprocess(
+        "--tidegate-adapter", command, "--tidegate-max-examples", "6"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "_* tidegate::recordings _*",
+            "*1  try_recv                err Empty       err Disconnected   <-- differs",
+            '{"id":"minimal","capacity":1,"cap":0,"steps":[{"op":"close"*',
+        ],
+        consecutive=False,
+    )
+
+
+def test_a_crashing_adapter_fails_the_item_with_its_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess(
+        "--tidegate-adapter", f"{BAD} crash 3", "-k", "recordings"
+    )
+    result.assert_outcomes(failed=1, deselected=3)
+    result.stdout.fnmatch_lines(
+        ["adapter error: during tokio-1-0*", "*RuntimeError: port panicked*"], consecutive=False
+    )
