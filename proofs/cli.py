@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import operator
 import os
 import signal
 import sys
@@ -52,6 +53,42 @@ def exit_code(outcome: Verdict | TidegateError) -> ExitCode:
     if isinstance(outcome, TidegateError):
         return ExitCode.USAGE
     return _EXIT_CODES[outcome]
+
+
+def number(
+    kind: type[int] | type[float],
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+    below: float | None = None,
+    why: str = "",
+) -> Callable[[str], Any]:
+    """An argparse type for an option's number: a `kind` (int or float) >= `minimum`,
+    <= `maximum`, > `above` and < `below` (each bound None for none). Anything else is a
+    usage error naming the rule and the value (argparse names the option), e.g.
+    `must be an integer >= 1, got '0'`; `why` follows the rule."""
+    bounds: list[tuple[str, float | None, Callable[[float, float], bool]]] = [
+        (">=", minimum, operator.ge),
+        (">", above, operator.gt),
+        ("<=", maximum, operator.le),
+        ("<", below, operator.lt),
+    ]
+    given = [(sign, bound, holds) for sign, bound, holds in bounds if bound is not None]
+    rule = " and ".join(f"{sign} {bound:g}" for sign, bound, _ in given)
+    words = "an integer" if kind is int else "a number"
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        # NaN compares false with everything, so it is refused like a word.
+        if value is None or value != value or not all(ok(value, b) for _, b, ok in given):
+            raise argparse.ArgumentTypeError(f"must be {words} {rule}{why}, got {text!r}")
+        return value
+
+    return parse
 
 
 class _Parser(argparse.ArgumentParser):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
+from tidegate.proofs.cli import number
 from tidegate.proofs.conform.generate import ANCHORS
 from tidegate.proofs.conform.report import print_outcome
 from tidegate.proofs.conform.session import Settings, conform, planned_cases
@@ -17,23 +17,6 @@ from tidegate.proofs.core import TidegateError, Verdict
 from tidegate.proofs.protocol.itf import to_itf
 from tidegate.proofs.protocol.traces import load_trace_files, write_traces
 from tidegate.proofs.report import make_console, progress
-
-
-def at_least(kind: Callable[[str], float], minimum: float) -> Callable[[str], float]:
-    """An argparse type: a number of `kind` no smaller than `minimum`, else a clear error."""
-
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not a valid {getattr(kind, '__name__', 'number')}"
-            ) from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text} is out of range: must be >= {minimum:g}")
-        return value
-
-    return parse
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,26 +50,26 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--seed", type=int, default=0, help="seed of the generated cases (default 0)")
     p.add_argument(
         "--max-examples",
-        type=at_least(int, 0),
+        type=number(int, minimum=0),
         default=Settings.max_examples,
         help=f"random runs after the coverage cases (default {Settings.max_examples}); the "
         f"first {len(ANCHORS)} are the coverage goal's wide anchor runs, so fewer exits 3",
     )
     p.add_argument(
         "--max-steps",
-        type=at_least(int, 1),
+        type=number(int, minimum=1),
         default=Settings.max_steps,
         help=f"longest random run in steps (default {Settings.max_steps})",
     )
     p.add_argument(
         "--time-budget",
-        type=at_least(float, 0),
+        type=number(float, minimum=0),
         metavar="SECONDS",
         help="stop after this long; exit 3 if the coverage goal was not met by then",
     )
     p.add_argument(
         "--op-timeout",
-        type=at_least(float, 0.01),
+        type=number(float, minimum=0.01),
         default=Settings.op_timeout,
         metavar="SECONDS",
         help=f"longest wait for one answer before the adapter is killed "
@@ -155,10 +138,12 @@ def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     g.add_argument("--out", required=True, metavar="FILE", help="file (jsonl) or directory (itf)")
     g.add_argument("--format", choices=["jsonl", "itf"], default="jsonl")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--max-capacity", type=at_least(int, 1), default=3, help="default 3")
-    g.add_argument("--max-cap", type=at_least(int, 0), default=3, help="default 3")
-    g.add_argument("--runs", type=at_least(int, 0), default=20, help="long random runs (20)")
-    g.add_argument("--max-steps", type=at_least(int, 1), default=500, help="longest run (500)")
+    g.add_argument("--max-capacity", type=number(int, minimum=1), default=3, help="default 3")
+    g.add_argument("--max-cap", type=number(int, minimum=0), default=3, help="default 3")
+    g.add_argument("--runs", type=number(int, minimum=0), default=20, help="long random runs (20)")
+    g.add_argument(
+        "--max-steps", type=number(int, minimum=1), default=500, help="longest run (500)"
+    )
     g.set_defaults(run=run_traces)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 
 from rich.console import Console
 from rich.table import Table
 
+from tidegate.proofs.cli import number
 from tidegate.proofs.core import Verdict, parse_size
 from tidegate.proofs.explore.engine import Engine, explore_bounds, packed_fits
 from tidegate.proofs.explore.memory import default_budget, mib
@@ -18,35 +18,7 @@ from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration
 from tidegate.proofs.protocol.traces import Trace
 from tidegate.proofs.report import make_console, progress, trace_lines
 
-
-def _count(flag: str, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{flag} must be an integer >= {minimum}, got {text!r}"
-            ) from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{flag} must be >= {minimum}, got {value}")
-        if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(
-                f"{flag} must be <= {maximum} (queue items stay below the other producer's "
-                f"{OTHER_BASE}, ...), got {value}"
-            )
-        return value
-
-    return parse
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"--max-seconds must be a number > 0, got {text!r}")
-    return value
+_BELOW_OTHERS = f" (queue items stay below the other producer's {OTHER_BASE}, ...)"
 
 
 def _size(text: str) -> int:
@@ -69,35 +41,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--capacity",
-        type=_count("--capacity", 1),
+        type=number(int, minimum=1),
         default=d.capacity,
         metavar="C",
         help=f"channel capacity, >= 1 (default {d.capacity})",
     )
     p.add_argument(
         "--cap",
-        type=_count("--cap", 0),
+        type=number(int, minimum=0),
         default=d.cap,
         metavar="K",
         help=f"backlog cap, >= 0 (default {d.cap})",
     )
     p.add_argument(
         "--queue-items",
-        type=_count("--queue-items", 0, OTHER_BASE - 1),
+        type=number(int, minimum=0, maximum=OTHER_BASE - 1, why=_BELOW_OTHERS),
         default=d.queue_items,
         metavar="NQ",
         help=f"items the queue submits, 1..NQ in order, 0 <= NQ <= 1000 (default {d.queue_items})",
     )
     p.add_argument(
         "--other-items",
-        type=_count("--other-items", 0),
+        type=number(int, minimum=0),
         default=d.other_items,
         metavar="NO",
         help=f"items the other producer submits, 1001.. in order (default {d.other_items})",
     )
     p.add_argument(
         "--max-seconds",
-        type=_seconds,
+        type=number(float, above=0),
         default=None,
         metavar="S",
         help="stop after S seconds: the run is then inconclusive (exit 3)",

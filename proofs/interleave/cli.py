@@ -9,8 +9,8 @@ import time
 from rich.console import Console
 
 from tidegate.impl.variants import Variant
-from tidegate.proofs.cli import exit_code
-from tidegate.proofs.core import TidegateError, Verdict
+from tidegate.proofs.cli import exit_code, number
+from tidegate.proofs.core import Verdict
 from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, REMOVED_BY, with_variant
 from tidegate.proofs.interleave.explore import (
     InterleaveExploration,
@@ -49,11 +49,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="all",
         help="seed (the reference), one of our variants, or all (default)",
     )
-    p.add_argument("--random", type=int, metavar="N", help="run N random PCT schedules instead")
+    p.add_argument(
+        "--random",
+        type=number(int, minimum=1),
+        metavar="N",
+        help="run N random PCT schedules instead",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
     p.add_argument(
         "--max-executions",
-        type=int,
+        type=number(int, minimum=1),
         default=200_000,
         metavar="N",
         help="budget per exhaustive scenario; running out is inconclusive (exit 3)",
@@ -74,9 +79,6 @@ def run_interleave(args: argparse.Namespace) -> Verdict:
         scenarios = tuple(Scenario.parse(s) for s in args.scenario or ())
     except ScenarioError as exc:
         raise ScenarioError(f"--scenario: {exc}") from None
-    for name, value in (("--random", args.random), ("--max-executions", args.max_executions)):
-        if value is not None and value < 1:
-            raise TidegateError(f"{name} must be at least 1, got {value}")
     variants = list(Variant) if args.variant == "all" else [Variant(args.variant)]
     base = scenarios or DEFAULT_SCENARIOS
     explorations: list[InterleaveExploration] = []

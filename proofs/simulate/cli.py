@@ -10,8 +10,8 @@ from pathlib import Path
 from rich.table import Table
 
 from tidegate.impl.variants import Variant
-from tidegate.proofs.cli import exit_code
-from tidegate.proofs.core import TidegateError, Verdict
+from tidegate.proofs.cli import exit_code, number
+from tidegate.proofs.core import Verdict
 from tidegate.proofs.report import make_console
 from tidegate.proofs.simulate.sizing import CLAIMS, WARMUP_ITEMS, Claim, measure, predicted_stall
 
@@ -32,14 +32,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--capacity",
-        type=int,
+        type=number(int, minimum=1),
         default=1,
         help="the bounded channel's capacity (the seed does not give it; default 1, the "
         "smallest, which is closest to the claims' arithmetic)",
     )
     p.add_argument(
         "--slow-ratio",
-        type=float,
+        type=number(float, above=0, below=1),
         default=0.5,
         help="a slow consumer's speed as a fraction of the arrival rate (default 0.5)",
     )
@@ -59,12 +59,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_simulate(args: argparse.Namespace) -> Verdict:
     console = make_console()
-    if args.capacity < 1:
-        raise TidegateError(f"--capacity must be at least 1, got {args.capacity}")
-    if not 0 < args.slow_ratio < 1:
-        raise TidegateError(
-            f"--slow-ratio must be between 0 and 1 (exclusive), got {args.slow_ratio}"
-        )
     variant = Variant(args.variant)
     ratio = args.slow_ratio
     console.print(

@@ -3,6 +3,7 @@ one clock, and the shipped PROTOCOL.md."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import SHARED
-from tidegate.proofs.cli import exit_code, main
+from tidegate.proofs.cli import exit_code, main, number
 from tidegate.proofs.core import (
     CheckContext,
     CheckResult,
@@ -46,14 +47,6 @@ def test_each_verdict_has_its_exit_code_and_an_error_exits_2() -> None:
             "tidegate verify: error: --queue-class must be MODULE:CLASS, got 'nonsense'",
         ),
         (
-            ["interleave", "--random", "0"],
-            "tidegate interleave: error: --random must be at least 1, got 0",
-        ),
-        (
-            ["simulate", "--capacity", "0", "--no-plot"],
-            "tidegate simulate: error: --capacity must be at least 1, got 0",
-        ),
-        (
             ["conform", "--adapter", "", "--max-examples", "0", "--no-recordings"],
             "tidegate conform: error: the adapter command is empty",
         ),
@@ -65,6 +58,34 @@ def test_usage_errors_go_to_stderr_naming_the_command(
     assert main(argv) == ExitCode.USAGE
     out = capsys.readouterr()
     assert out.err.startswith(err) and "error" not in out.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "err"),
+    [
+        (["interleave", "--random", "0"], "argument --random: must be an integer >= 1, got '0'"),
+        (["simulate", "--capacity", "0"], "argument --capacity: must be an integer >= 1, got '0'"),
+        (["simulate", "--slow-ratio", "1"], "must be a number > 0 and < 1, got '1'"),
+        (["conform", "--adapter", "x", "--op-timeout", "nan"], "must be a number >= 0.01"),
+    ],
+)
+def test_bad_numbers_are_usage_errors_naming_rule_and_value(
+    argv: list[str], err: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == ExitCode.USAGE
+    assert err in capsys.readouterr().err
+
+
+def test_a_number_type_holds_every_bound_it_is_given() -> None:
+    inside = number(int, minimum=1, maximum=3)
+    assert [inside(t) for t in ("1", "3")] == [1, 3]
+    strictly = number(float, above=0, below=1)
+    assert strictly("0.5") == 0.5
+    for parse, text in ((inside, "0"), (inside, "4"), (strictly, "0"), (strictly, "1")):
+        with pytest.raises(argparse.ArgumentTypeError, match=f"got '{text}'"):
+            parse(text)
 
 
 def test_an_interrupt_proves_nothing(

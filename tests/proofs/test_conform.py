@@ -115,9 +115,9 @@ def test_save_failures_appends_a_replayable_minimal_trace(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--max-steps", "0"], "must be >= 1"),
-        (["--max-examples", "many"], "'many' is not a valid int"),
-        (["--time-budget", "-1"], "must be >= 0"),
+        (["--max-steps", "0"], "must be an integer >= 1"),
+        (["--max-examples", "many"], "must be an integer >= 0, got 'many'"),
+        (["--time-budget", "-1"], "must be a number >= 0"),
         (["--traces", "/nonexistent/traces.jsonl"], "/nonexistent/traces.jsonl"),
     ],
 )

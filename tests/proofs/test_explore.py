@@ -187,10 +187,10 @@ def test_cli_human_output_shows_counterexample_traces(capsys: pytest.CaptureFixt
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--capacity", "0"], "--capacity must be >= 1, got 0"),
-        (["--cap", "x"], "--cap must be an integer >= 0, got 'x'"),
-        (["--queue-items", "1001"], "--queue-items must be <= 1000"),
-        (["--max-seconds", "0"], "--max-seconds must be a number > 0"),
+        (["--capacity", "0"], "argument --capacity: must be an integer >= 1, got '0'"),
+        (["--cap", "x"], "argument --cap: must be an integer >= 0, got 'x'"),
+        (["--queue-items", "1001"], "--queue-items: must be an integer >= 0 and <= 1000"),
+        (["--max-seconds", "0"], "--max-seconds: must be a number > 0"),
     ],
 )
 def test_cli_refuses_bad_arguments_with_exit_2(
