@@ -11,9 +11,11 @@ cost per state:
   successor has its source's counters or one more, so each chunk of successors,
   sorted and reduced to first occurrences, is looked up and merged into a few small
   arrays rather than one that grows to every state;
-- a level keeps, per state, only the index of its parent in the previous level (4
-  bytes) and the action (1 byte); counterexamples and witnesses are rebuilt from them
-  after the search, by replaying the actions on the model.
+- a state costs 13 bytes: its key in the visited set (8), the index of its parent in
+  the previous level (4) and the action (1); counterexamples and witnesses are rebuilt
+  from them after the search, by replaying the actions on the model;
+- each chunk is split between `workers` threads (numpy lets go of the GIL on large
+  arrays), joined in order so that the first of anything is the same as with one.
 
 Ties between shortest paths resolve as in the reference explorer: a level's states are
 kept in the order the reference would first reach them (parent's order, then the
@@ -55,26 +57,19 @@ from tidegate.proofs.explore.packed import (
     tables,
 )
 from tidegate.proofs.explore.packed_properties import STATE, STEP
-from tidegate.proofs.explore.properties import CATALOGUE, OFF_CONTRACT, WITNESSES, Property, Witness
+from tidegate.proofs.explore.properties import CATALOGUE, OFF_CONTRACT, WITNESSES, Witness
 from tidegate.proofs.explore.search import Bounds, Exploration, ExploreOutcome, Reach, trace_of
 from tidegate.proofs.protocol.traces import Trace
 
 CHUNK = 1 << 19
-"""States of a frontier expanded together: bounds the temporaries (about 300 bytes a
-state) and how long a budget can be overrun."""
+"""States of a frontier expanded together, at most: bounds the temporaries (a few hundred
+bytes a state) and how long a budget can be overrun."""
 
 SPLIT = 8192
 """Chunks this large or larger are split between the workers; smaller ones are not
 worth a thread's hand-off."""
 
 _WIDTH = len(ACTIONS)
-_NONE = np.uint64(2**64 - 1)
-"""Marks a successor that is not a new-state candidate (disabled action, self-loop);
-no packed state has every bit set, since the receiver field is never 3."""
-
-BYTES_PER_STATE = 8 + 4 + 1
-"""What the search keeps per state: its key in the visited set, its parent index and
-the action that reached it."""
 
 
 def explore_fast(
@@ -410,8 +405,3 @@ def replay(bounds: Bounds, actions: list[Action], label: str) -> Trace:
         queued += action is Action.ENQUEUE
         others += action is Action.SEND
     return trace_of(bounds, tuple(ops), label)
-
-
-def catalogue_supported(catalogue: tuple[Property, ...]) -> bool:
-    """True when every property of `catalogue` has an array form here."""
-    return all(p.name in STATE or p.name in STEP for p in catalogue)
