@@ -6,9 +6,10 @@ Run on demand (never a pass/fail test):
 
 Every (explorer, bounds) run is a fresh child process, so that its peak resident
 memory is its own: bytes/state is (peak RSS - RSS before the search) / states. Runs
-are interleaved round by round and the best of `--repeat` is kept, so that load from
-other work on the machine falls on each explorer alike; the figures that matter are
-the ratios to the baselines of the same run. SPIN 6.5.2's figures (compiled C,
+are interleaved round by round; the table shows the best of `--repeat` seconds, and
+the ratios (x reference, x bare) are medians over the rounds in which both were
+measured, so that each compares runs that met the same load from the rest of the
+machine. SPIN 6.5.2's figures (compiled C,
 36-byte state vectors, from issue 11) are printed beside them, not measured here.
 
 - `packed`: `tidegate.proofs.explore.fast.explore_fast`, every property checked;
@@ -139,11 +140,15 @@ def main() -> None:
             continue
         plan += [("reference", bounds), ("bare", bounds)]
     best: dict[tuple[str, tuple[int, int, int, int]], dict[str, Any]] = {}
+    # Seconds per (engine, bounds) per round: ratios compare runs of the same round, which
+    # met the same load from the rest of the machine.
+    rounds: dict[tuple[str, tuple[int, int, int, int]], dict[int, float]] = {}
     for round_ in range(args.repeat):
         for engine, bounds in plan:
             if round_ and (bounds == BIG or (bounds in SLOW and engine != "packed")):
                 continue  # measured once: minutes per run
             r = measure(engine, bounds)
+            rounds.setdefault((engine, bounds), {})[round_] = r["seconds"]
             known = best.get((engine, bounds))
             if known is None or r["seconds"] < known["seconds"]:
                 best[(engine, bounds)] = r
@@ -152,19 +157,27 @@ def main() -> None:
                 file=sys.stderr,
             )
     print(
-        f"{'bounds':14} {'explorer':10} {'states':>12} {'seconds':>9} {'states/s':>12} "
+        f"{'bounds':14} {'explorer':10} {'states':>12} {'best s':>9} {'states/s':>12} "
         f"{'bytes/state':>11} {'x reference':>11} {'x bare':>7}"
     )
+
+    def speedup(engine: str, baseline: str, bounds: tuple[int, int, int, int], width: int) -> str:
+        """The median over shared rounds of baseline seconds / engine seconds."""
+        mine, theirs = rounds.get((engine, bounds), {}), rounds.get((baseline, bounds), {})
+        shared = sorted(theirs[r] / mine[r] for r in mine.keys() & theirs.keys())
+        if not shared:
+            return f"{'-':>{width}}"
+        return f"{shared[len(shared) // 2]:{width - 1}.1f}x"
+
     for bounds in [*BOUNDS, *([BIG] if args.big else [])]:
         label = ",".join(map(str, bounds))
-        ref, bare = best.get(("reference", bounds)), best.get(("bare", bounds))
         for engine in ("packed", "reference", "bare"):
             if (engine, bounds) not in best:
                 continue
             r = best[(engine, bounds)]
             rate = r["states"] / r["seconds"]
-            vs_ref = f"{ref['seconds'] / r['seconds']:10.1f}x" if ref else f"{'-':>11}"
-            vs_bare = f"{bare['seconds'] / r['seconds']:6.1f}x" if bare else f"{'-':>7}"
+            vs_ref = speedup(engine, "reference", bounds, 11)
+            vs_bare = speedup(engine, "bare", bounds, 7)
             print(
                 f"{label:14} {engine:10} {r['states']:>12,} {r['seconds']:>9.3f} {rate:>12,.0f} "
                 f"{r['added'] / r['states']:>11.1f} {vs_ref} {vs_bare}"
