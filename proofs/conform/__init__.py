@@ -6,7 +6,7 @@
 - `runner`: one case on an adapter, its first `Mismatch`;
 - `shrink`: a divergence down to a minimal case;
 - `probes`: PROTOCOL.md's malformed requests (`--check-protocol`);
-- `session`: one whole run (`conform`), `report`: printing it;
+- `settings`: how a run is sized; `session`: one whole run (`conform`), `report`: printing it;
 - `suite`: trace suites for `tidegate traces generate`;
 - `rules`: the model's rules in one sentence each, as PORTING.md cites them;
 - `check`: `tidegate verify`'s conformance check (the implementation served as an adapter);

@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-# The conformance machinery is imported only when --tidegate-adapter is given:
-# this module loads in every pytest run of everyone who installs tidegate.
-if TYPE_CHECKING:
-    from tidegate.proofs.conform.session import ConformOutcome, Settings
+# Its settings are light (dataclasses only); the conformance machinery is imported only when
+# --tidegate-adapter is given: this module loads in every pytest run of everyone who
+# installs tidegate.
+from tidegate.proofs.conform.settings import Settings
 
-DEFAULT_MAX_EXAMPLES = 200
-DEFAULT_OP_TIMEOUT = 5.0
+if TYPE_CHECKING:
+    from tidegate.proofs.conform.session import ConformOutcome
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,10 +48,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--tidegate-seed", type=int, default=0, help="seed of generated cases")
     group.addoption(
-        "--tidegate-max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="random runs"
+        "--tidegate-max-examples", type=int, default=Settings.max_examples, help="random runs"
     )
     group.addoption(
-        "--tidegate-op-timeout", type=float, default=DEFAULT_OP_TIMEOUT, help="seconds per answer"
+        "--tidegate-op-timeout", type=float, default=Settings.op_timeout, help="seconds per answer"
     )
 
 
@@ -70,7 +70,6 @@ class Part:
 
 
 def _parts(config: pytest.Config) -> Iterator[Part]:
-    from tidegate.proofs.conform.session import Settings
     from tidegate.proofs.protocol.traces import TraceFileError, load_traces
 
     base = Settings(

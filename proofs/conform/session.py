@@ -28,32 +28,13 @@ from tidegate.proofs.conform.coverage import CoverageKind, kinds_of, reachable_k
 from tidegate.proofs.conform.generate import ANCHOR_STEPS, ANCHORS, coverage_cases, random_case
 from tidegate.proofs.conform.probes import ProbeReport, run_probes
 from tidegate.proofs.conform.runner import Mismatch, run_case
+
+# Re-exported: `conform(command, Settings(...))` is this module's API.
+from tidegate.proofs.conform.settings import Settings as Settings
 from tidegate.proofs.conform.shrink import shrink_mismatch
 from tidegate.proofs.core import Budget, BudgetExhausted, Verdict
 from tidegate.proofs.protocol.adapter import Adapter, AdapterError
-from tidegate.proofs.protocol.traces import Trace, recorded_traces
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How a conformance run is sized; the defaults are `tidegate conform`'s."""
-
-    seed: int = 0
-    max_examples: int = 200
-    """Random runs after the coverage cases."""
-    max_steps: int = 500
-    """Longest random run, in steps (runs are 100 to max_steps long)."""
-    time_budget: float | None = None
-    """Seconds for the whole run; when it ends early the outcome is inconclusive unless the
-    coverage goal was already met."""
-    op_timeout: float = 5.0
-    """Seconds the adapter may take to answer one request."""
-    recordings: bool = True
-    coverage: bool = True
-    """Run the coverage-guided cases (the coverage goal needs them)."""
-    traces: tuple[Trace, ...] = ()
-    check_protocol: bool = False
-    shrink_budget: int = 5000
+from tidegate.proofs.protocol.traces import recorded_traces
 
 
 @dataclass

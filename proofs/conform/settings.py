@@ -1,0 +1,35 @@
+"""How a conformance run is sized: `Settings`, whose defaults are `tidegate conform`'s.
+
+Kept apart from the machinery so that the pytest plugin, loaded in every pytest run of
+everyone who installs tidegate, reads the defaults without importing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tidegate.proofs.protocol.traces import Trace
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a conformance run is sized; the defaults are `tidegate conform`'s."""
+
+    seed: int = 0
+    max_examples: int = 200
+    """Random runs after the coverage cases."""
+    max_steps: int = 500
+    """Longest random run, in steps (runs are 100 to max_steps long)."""
+    time_budget: float | None = None
+    """Seconds for the whole run; when it ends early the outcome is inconclusive unless the
+    coverage goal was already met."""
+    op_timeout: float = 5.0
+    """Seconds the adapter may take to answer one request."""
+    recordings: bool = True
+    coverage: bool = True
+    """Run the coverage-guided cases (the coverage goal needs them)."""
+    traces: tuple[Trace, ...] = ()
+    check_protocol: bool = False
+    shrink_budget: int = 5000
