@@ -268,6 +268,17 @@ def test_cli_packed_engine_refuses_bounds_it_cannot_hold(
     )
 
 
+def test_cli_auto_engine_takes_the_reference_where_packed_cannot_hold_a_state(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 45 queue items need more bits a state (58) than the packed layout holds (52).
+    argv = ["--capacity", "1", "--cap", "0", "--queue-items", "45", "--other-items", "1"]
+    assert main(["explore", *argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["engine"] == "reference" and data["complete"] is True
+    assert data["states"] == 4508
+
+
 @pytest.mark.parametrize(("text", "size"), [("8G", 8 * 2**30), ("1.5GiB", 3 * 2**29), ("512", 512)])
 def test_sizes_read_as_people_write_them(text: str, size: int) -> None:
     assert parse_size(text) == size
