@@ -14,9 +14,15 @@ from __future__ import annotations
 import functools
 import time
 
-from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.core import (
+    Check,
+    CheckContext,
+    CheckResult,
+    Profile,
+    Verdict,
+    default_memory_limit,
+)
 from tidegate.proofs.explore.engine import explore_bounds
-from tidegate.proofs.explore.memory import default_budget
 from tidegate.proofs.explore.properties import FINDINGS, PropertyKind
 from tidegate.proofs.explore.search import Bounds, Exploration
 from tidegate.proofs.profiles import PROFILES
@@ -35,7 +41,7 @@ class Explorations:
 
     def get(self, bounds: Bounds, ctx: CheckContext) -> Exploration:
         """The exploration of `bounds`, run now if not yet run: within the profile's time
-        budget, and within the memory available (`memory.default_budget`), so that a run
+        budget, and within the memory available (`core.default_memory_limit`), so that a run
         too large for the machine is inconclusive rather than killed."""
         if bounds not in self.results:
             if self.started is None:
@@ -43,7 +49,7 @@ class Explorations:
             left = max(0.01, self.budget - (time.perf_counter() - self.started))
             with progress(ctx.console, f"explore {bounds} (states)", None) as tick:
                 self.results[bounds] = explore_bounds(
-                    bounds, max_seconds=left, max_memory=default_budget(), tick=tick
+                    bounds, max_seconds=left, max_memory=default_memory_limit(), tick=tick
                 )
         return self.results[bounds]
 

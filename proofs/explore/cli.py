@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from tidegate.proofs.cli import number
-from tidegate.proofs.core import Verdict, parse_size
+from tidegate.proofs.core import Verdict, default_memory_limit, parse_size
 from tidegate.proofs.explore.engine import Engine, explore_bounds, packed_fits
-from tidegate.proofs.explore.memory import default_budget, mib
+from tidegate.proofs.explore.memory import mib
 from tidegate.proofs.explore.packed import MAX_BITS, Layout, LayoutError
 from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
 from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration
@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="SIZE",
         help="stop before the process's resident memory would pass SIZE bytes (suffixes "
         "K, M, G, T: powers of 1024, e.g. 8G): the run is then inconclusive (exit 3). "
-        "Default: the memory in use plus 90%% of what is available when the run starts",
+        "Default: $TIDEGATE_MAX_MEMORY if set, else half the machine's memory",
     )
     p.add_argument(
         "--engine",
@@ -114,7 +114,7 @@ def run_explore(args: argparse.Namespace) -> Verdict:
             bounds,
             engine=engine,
             max_seconds=args.max_seconds,
-            max_memory=default_budget() if args.max_memory is None else args.max_memory,
+            max_memory=default_memory_limit() if args.max_memory is None else args.max_memory,
             tick=tick,
         )
     if args.json:

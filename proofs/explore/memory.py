@@ -1,5 +1,6 @@
-"""Memory of this process, and the budget an exploration may hold (sizes as a person writes
-them, `8G`, are read by `tidegate.proofs.core.parse_size`)."""
+"""Memory of this process, as the explorers measure it (the budget they get by default is
+`tidegate.proofs.core.default_memory_limit`; sizes such as `8G` are read by
+`tidegate.proofs.core.parse_size`)."""
 
 from __future__ import annotations
 
@@ -21,18 +22,3 @@ def peak_rss() -> int:
 def mib(size: int) -> str:
     """`size` bytes in MiB, for people: `227 MiB`."""
     return f"{size / 2**20:,.0f} MiB"
-
-
-def available() -> int:
-    """Memory the kernel says is available for new allocations (MemAvailable), bytes."""
-    with open("/proc/meminfo") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    raise OSError("/proc/meminfo has no MemAvailable line")
-
-
-def default_budget() -> int:
-    """This process's memory now plus 90 % of what is available: a budget under which a
-    run stops as inconclusive rather than meet the kernel's out-of-memory killer."""
-    return rss() + available() * 9 // 10
