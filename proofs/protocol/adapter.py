@@ -18,6 +18,7 @@ an exit follows (a line written after the last answer is a protocol breach).
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import os
 import selectors
@@ -26,6 +27,7 @@ import subprocess
 import tempfile
 import time
 from collections import deque
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -36,8 +38,34 @@ from tidegate.proofs.protocol.wire import Reply, WireError, dumps, reply_from_wi
 _MAX_LINE = 1 << 20
 
 
+class Breach(enum.Enum):
+    """How an adapter broke the protocol (or could not start)."""
+
+    START = "could not start"
+    EXITED = "exited"
+    NON_ANSWER = "wrote a line that is no answer"
+    EXTRA_LINE = "wrote an extra line"
+    STOPPED_READING = "stopped reading its input"
+    NO_ANSWER = "gave no answer in time"
+
+
+FAILURES = frozenset(
+    {Breach.EXITED, Breach.NON_ANSWER, Breach.EXTRA_LINE, Breach.STOPPED_READING, Breach.NO_ANSWER}
+)
+"""Breaches that happen at one request, so that a trace ending there shows them again: a
+checker reports them like a wrong answer (and shrinks them, but for a hang, which costs the
+whole timeout at every try)."""
+
+
 class AdapterError(TidegateError):
-    """Raised when an adapter breaks the protocol: it exits, hangs, or writes a non-answer."""
+    """Raised when an adapter breaks the protocol: it exits, hangs, or writes a non-answer.
+
+    `breach` says which (START: the command cannot even be started, a usage error).
+    """
+
+    def __init__(self, message: str, breach: Breach = Breach.START) -> None:
+        super().__init__(message)
+        self.breach = breach
 
 
 class Adapter:
@@ -81,8 +109,6 @@ class Adapter:
         self._eof = False
         self._closed = False
         self._pending: deque[str] = deque()
-        self.sent: list[str] = []
-        """Every request line sent, in order (to replay them when diagnosing a misread batch)."""
         self._answered = "(nothing yet)"
 
     @property
@@ -108,41 +134,56 @@ class Adapter:
         except (ValueError, WireError):
             raise self._error(
                 f"answered {line} with {_show(raw)}, which is not an answer of "
-                "PROTOCOL.md (diagnostics belong on standard error)"
+                "PROTOCOL.md (diagnostics belong on standard error)",
+                Breach.NON_ANSWER,
             ) from None
 
-    def request_line(self, line: str) -> bytes:
+    def request_line(self, line: str | bytes) -> bytes:
         """Send `line` as it is, return the one line that comes back (without newline)."""
         self.send_lines([line])
         return self.receive_line()
 
+    def read_stray(self, seconds: float) -> bytes | None:
+        """A line that comes within `seconds` while no answer is awaited, else None."""
+        return self._poll_line(seconds, "(nothing)") if not self._pending else None
+
     def expect_silence(self, seconds: float) -> None:
         """Wait `seconds` for output nobody asked for; raises AdapterError if any comes."""
-        stray = self._poll_line(seconds, "(nothing)") if not self._pending else None
+        stray = self.read_stray(seconds)
         if stray is not None:
             raise self._error(
                 f"wrote an extra line {_show(stray)} after its answer to {self._answered}: "
-                "exactly one answer line per request"
+                "exactly one answer line per request",
+                Breach.EXTRA_LINE,
             )
 
-    def send_lines(self, lines: list[str]) -> None:
+    def send_lines(self, lines: Sequence[str | bytes]) -> None:
         """Send `lines` in one write, without waiting; answers come back in order.
 
         When nothing is awaited, first checks that nothing unasked-for came out.
         Keep the lines sent ahead of their answers to a few hundred, so that
         neither pipe fills up while the other side waits.
         """
+        self._write(lines, answered=True)
+
+    def send_unanswered(self, line: bytes) -> None:
+        """Send a line that PROTOCOL.md gives no answer (a blank line); nothing is awaited."""
+        self._write([line], answered=False)
+
+    def _write(self, lines: Sequence[str | bytes], *, answered: bool) -> None:
         if self._closed:
             raise AdapterError(f"adapter {self.command!r} is already closed")
         self.expect_silence(0.0)
-        self.requests += len(lines)
-        self._pending.extend(lines)
-        self.sent.extend(lines)
+        data = [line.encode() if isinstance(line, str) else line for line in lines]
+        if answered:
+            self.requests += len(lines)
+            self._pending.extend(_text(line) for line in lines)
         try:
-            self._stdin.write("".join(line + "\n" for line in lines).encode())
+            self._stdin.write(b"".join(line + b"\n" for line in data))
         except (BrokenPipeError, ConnectionResetError):
             raise self._error(
-                f"stopped reading its input; request {lines[0]} not delivered"
+                f"stopped reading its input; request {_text(lines[0])} not delivered",
+                Breach.STOPPED_READING,
             ) from None
 
     def receive_line(self) -> bytes:
@@ -150,9 +191,10 @@ class Adapter:
         line = self._pending.popleft() if self._pending else "(nothing)"
         answer = self._poll_line(self.timeout, line)
         if answer is None:
-            self.kill()
             raise self._error(
-                f"gave no answer to {line} within {self.timeout:g}s; killed it", exited=False
+                f"gave no answer to {line} within {self.timeout:g}s{self._unflushed()}; killed it",
+                Breach.NO_ANSWER,
+                exited=False,
             )
         self._answered = line
         return answer
@@ -177,11 +219,15 @@ class Adapter:
                     self.kill()
                     raise self._error(
                         f"closed its standard output while answering {line}{tail}; killed it",
+                        Breach.EXITED,
                         exited=False,
                     ) from None
-                raise self._error(f"exited while answering {line}{tail}")
+                raise self._error(f"exited while answering {line}{tail}", Breach.EXITED)
             if len(self._buffer) > _MAX_LINE:
-                raise self._error(f"answered {line} with over {_MAX_LINE} bytes and no newline")
+                raise self._error(
+                    f"answered {line} with over {_MAX_LINE} bytes and no newline",
+                    Breach.NON_ANSWER,
+                )
             if not self._selector.select(max(deadline - time.monotonic(), 0.0)):
                 return None
             try:
@@ -193,10 +239,31 @@ class Adapter:
             else:
                 self._eof = True
 
-    def _error(self, what: str, *, exited: bool = True) -> AdapterError:
+    def _unflushed(self) -> str:
+        """After a timeout: close the adapter's input and see whether answers come out now.
+
+        They do from an adapter that writes its answers into a buffer it flushes
+        only at exit: it answers a person typing at a terminal (line-buffered),
+        but never a checker that sends several requests before it reads any
+        answer. Returns a hint for the error message; the adapter is killed.
+        """
+        with contextlib.suppress(OSError):
+            self._stdin.close()
+        late = self._poll_line(min(self.timeout, 1.0), "(its input closed)", exiting=True)
+        self.kill()
+        if late is None:
+            return ""
+        return (
+            f", but wrote {_show(late)} once its input was closed: does it flush standard "
+            "output after each answer? (a checker sends several requests before it reads "
+            "their answers)"
+        )
+
+    def _error(self, what: str, breach: Breach, *, exited: bool = True) -> AdapterError:
         code = self._proc.poll()
         status = f" (exit code {code})" if exited and code is not None else ""
-        return AdapterError(f"adapter {self.command!r}{status} {what}{self._stderr_tail()}")
+        message = f"adapter {self.command!r}{status} {what}{self._stderr_tail()}"
+        return AdapterError(message, breach)
 
     def _stderr_tail(self, limit: int = 1500) -> str:
         with contextlib.suppress(OSError, ValueError):
@@ -229,7 +296,8 @@ class Adapter:
             processes.end_family(family)
             error = self._error(
                 f"wrote {_show(stray)} after its input closed (after its last answer, to "
-                f"{self._answered}): nothing but one answer per request goes to standard output"
+                f"{self._answered}): nothing but one answer per request goes to standard output",
+                Breach.EXTRA_LINE,
             )
             self.close()
             raise error
@@ -266,6 +334,11 @@ class Adapter:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _text(line: str | bytes) -> str:
+    """A request line as text for messages (bytes that are not UTF-8 shown escaped)."""
+    return line if isinstance(line, str) else line.decode(errors="backslashreplace")
 
 
 def _show(raw: bytes, limit: int = 200) -> str:

@@ -10,11 +10,19 @@ A request is `New(capacity, cap)` or an `Op`. `request_from_wire` raises
 the operation needs missing, of the wrong type or out of range) and
 `UnknownOpError` for an `op` the protocol does not know; an adapter answers
 them BadRequest, and Unsupported (NoSubject before the first `new`).
+`request_from_line` reads one line as PROTOCOL.md's rules for requests say,
+in their order: a blank line is no request (None, no answer); a line that is
+not one JSON object is BadRequest; then as `request_from_wire`. Where
+PROTOCOL.md is silent it follows the seed oracle (the reference adapter): a
+number no double can hold (`1e400`, 400 digits) and a string escape that is a
+lone UTF-16 surrogate (`"\\ud800"`) are BadRequest, even in a field the
+operation does not use.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +46,10 @@ CAPACITY_MAX = 2**61 - 1
 """The largest capacity PROTOCOL.md allows (tokio 1.24.2's semaphore: `usize::MAX >> 3`)."""
 CAP_MAX = 2**64 - 1
 """The largest backlog cap PROTOCOL.md allows (a u64)."""
+
+NESTING_LIMIT = 128
+"""Arrays and objects nested this deep or deeper make a line BadRequest (the request object
+itself is level 1): the reference adapter's JSON library stops there."""
 
 CAPACITY_RANGE = (1, CAPACITY_MAX)
 CAP_RANGE = (0, CAP_MAX)
@@ -103,6 +115,71 @@ def request_from_wire(obj: Any) -> Request:
     if op_name.takes_item:
         return Op(op_name, _int_field(obj, "item", name, ITEM_RANGE))
     return Op(op_name)
+
+
+def is_blank(line: bytes) -> bool:
+    """True for a line that is no request and gets no answer: nothing but spaces, tabs and
+    carriage returns (and its newline)."""
+    return not line.strip(b" \t\r\n")
+
+
+def _no_double(text: str) -> float:
+    raise BadRequestError(f"{text:.40} is no number a double can hold")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    return _no_double(text) if math.isinf(value) else value
+
+
+def _int(text: str) -> int | float:
+    # The reference adapter's JSON library reads -0 as a float: it is no integer.
+    if text == "-0":
+        return -0.0
+    if len(text) > 300 and math.isinf(float(text)):
+        _no_double(text)
+    return int(text)
+
+
+# The quick decoder leaves integers to C; the careful one sees each integer's text, which
+# only `-0` and very long numbers need. A reused decoder on str is about three times
+# quicker than json.loads(bytes), which re-detects the encoding every time.
+_QUICK = json.JSONDecoder(parse_float=_float, parse_constant=_no_double)
+_CAREFUL = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_no_double)
+
+
+def _too_deep(value: Any, depth: int = 1) -> bool:
+    if depth >= NESTING_LIMIT:
+        return True
+    children = value.values() if isinstance(value, dict) else value
+    return any(isinstance(c, dict | list) and _too_deep(c, depth + 1) for c in children)
+
+
+def decode_line(line: bytes) -> Any:
+    """The JSON value on one request line; raises BadRequestError when the line is not
+    JSON as the reference adapter reads it (see the module docstring)."""
+    try:
+        text = line.decode("utf-8")
+        decoder = _CAREFUL if b"-0" in line or len(line) > 300 else _QUICK
+        value = decoder.decode(text)
+        if line.count(b"{") + line.count(b"[") >= NESTING_LIMIT and _too_deep(value):
+            raise BadRequestError(f"nested {NESTING_LIMIT} levels deep or more")
+        if b"\\u" in line:
+            # A lone surrogate escape decodes to a str that UTF-8 cannot encode.
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except BadRequestError:
+        raise
+    except (ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
+        raise BadRequestError(f"not one JSON value in UTF-8: {exc}") from None
+    return value
+
+
+def request_from_line(line: bytes) -> Request | None:
+    """The request on one line, None for a blank line (see the module docstring); raises
+    BadRequestError and UnknownOpError as `request_from_wire` does."""
+    if is_blank(line):
+        return None
+    return request_from_wire(decode_line(line))
 
 
 def op_from_wire(obj: Any) -> Op:

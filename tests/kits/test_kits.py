@@ -3,7 +3,7 @@
 Every kit whose toolchain is on this machine is built into a temporary directory (never
 into the repository), then run three ways: a short `tidegate conform --check-protocol`;
 a session of request lines, blank and malformed ones included, whose answers must be
-exactly `REQUESTS`' (which `test_requests_are_the_oracles` holds to the seed oracle);
+exactly `REQUESTS`' (`--check-protocol`'s table, which test_serve.py holds to the seed oracle);
 and a copy with one planted mistake, which conform or the session must catch. A kit
 whose toolchain is missing is skipped, saying which tool and how to get it.
 """
@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tidegate.proofs.conform.probes import PROBES
 from tidegate.proofs.core import ExitCode
 
 KITS = REPO / "kits"
@@ -215,80 +216,9 @@ def conform(command: list[str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-# Each line with the answer PROTOCOL.md gives it (None: a blank line, no answer).
-I64_MAX, CAPACITY_MAX, U64_MAX = 2**63 - 1, 2**61 - 1, 2**64 - 1
-NEST_127 = "[" * 126 + "]" * 126  # inside the request object: 127 levels in all
-REQUESTS: list[tuple[bytes, object]] = [
-    (b"", None),
-    (b"  \t \r", None),
-    (b'{"op":"capacity"}', {"err": "NoSubject"}),
-    (b'{"op":"frobnicate"}', {"err": "NoSubject"}),  # unknown op before new: NoSubject
-    (b'{"op":"try_send"}', {"err": "BadRequest"}),  # malformed before new: BadRequest
-    (b'{"op":"new","capacity":0,"cap":1}', {"err": "BadRequest"}),
-    (f'{{"op":"new","capacity":{CAPACITY_MAX},"cap":{U64_MAX}}}'.encode(), {"ok": None}),
-    (b'{"op":"capacity"}', {"ok": CAPACITY_MAX}),
-    (f'{{"op":"new","capacity":{CAPACITY_MAX + 1},"cap":1}}'.encode(), {"err": "BadRequest"}),
-    (f'{{"op":"new","capacity":1,"cap":{U64_MAX + 1}}}'.encode(), {"err": "BadRequest"}),
-    (b'{"op":"capacity"}', {"ok": CAPACITY_MAX}),  # a bad new leaves the subject as it was
-    (b'{"op":"new","capacity":3,"cap":1}', {"ok": None}),
-    (f'{{"op":"try_send","item":{I64_MAX}}}'.encode(), {"ok": None}),
-    (f'{{"op":"try_send","item":{-I64_MAX - 1}}}'.encode(), {"ok": None}),
-    (b'{"op":"enqueue_or_send","item":9007199254740993}', {"ok": None}),  # 2^53 + 1
-    (b'{"op":"enqueue_or_send","item":9007199254740995}', {"ok": None}),  # spills
-    (b'{"op":"len"}', {"ok": 1}),
-    (f'{{"op":"try_send","item":{I64_MAX + 1}}}'.encode(), {"err": "BadRequest"}),
-    (f'{{"op":"try_send","item":{-I64_MAX - 2}}}'.encode(), {"err": "BadRequest"}),
-    (b'{"op":"try_send","item":-0}', {"err": "BadRequest"}),
-    (b'{"op":"try_send","item":1.0}', {"err": "BadRequest"}),
-    (b'{"op":"try_send","item":1e3}', {"err": "BadRequest"}),
-    (b'{"op":"try_send","item":"5"}', {"err": "BadRequest"}),
-    (b'{"op":"try_send","item":true}', {"err": "BadRequest"}),
-    (b'{"op":"try_send","item":null}', {"err": "BadRequest"}),
-    (b'{"op":"enqueue_or_send"}', {"err": "BadRequest"}),
-    (b'{"op":"new","capacity":1.0,"cap":1}', {"err": "BadRequest"}),
-    (b'{"op":"new","capacity":true,"cap":1}', {"err": "BadRequest"}),
-    (b'{"op":"new","capacity":1,"cap":-0}', {"err": "BadRequest"}),
-    (b'{"op":"new","capacity":1}', {"err": "BadRequest"}),
-    (b"[1]", {"err": "BadRequest"}),
-    (b'"try_recv"', {"err": "BadRequest"}),
-    (b"null", {"err": "BadRequest"}),
-    (b"{}", {"err": "BadRequest"}),
-    (b'{"op":5}', {"err": "BadRequest"}),
-    (b"not json", {"err": "BadRequest"}),
-    (b'{"op":"len"} x', {"err": "BadRequest"}),
-    (b'{"op":"len",}', {"err": "BadRequest"}),
-    (b'{"op":"len","x":01}', {"err": "BadRequest"}),
-    (b'{"op":"len","x":"\xff"}', {"err": "BadRequest"}),  # not UTF-8
-    (b'{"op":"len","x":"\xed\xa0\x80"}', {"err": "BadRequest"}),  # an encoded surrogate
-    (b'\xef\xbb\xbf{"op":"len"}', {"err": "BadRequest"}),  # a byte-order mark
-    (b"\xc2\xa0", {"err": "BadRequest"}),  # U+00A0 is not a blank
-    (b'{"op":"len"}\x0c', {"err": "BadRequest"}),  # nor is a form feed
-    (b'{"op":"len","x":"a\tb"}', {"err": "BadRequest"}),  # a raw control character
-    (b'{"op":"len","x":"\\ud800"}', {"err": "BadRequest"}),  # a lone high surrogate
-    (b'{"op":"len","x":"\\udc00"}', {"err": "BadRequest"}),  # a lone low surrogate
-    (b'{"op":"len","x":"\\ud800\\u0041"}', {"err": "BadRequest"}),
-    (b'{"op":"len","x":"\\u00e9\\ud83d\\ude00\\/\\b\\f\\n\\r\\t\\"\\\\"}', {"ok": 1}),
-    (b'{"op":"len","x":"\xc3\xa9\xf0\x9f\x98\x80"}', {"ok": 1}),
-    (b'{"op":"len","x":1e400}', {"err": "BadRequest"}),  # no double holds it (seed oracle)
-    (b'{"op":"len","x":-0.0e-5,"y":1E+2,"z":' + b"9" * 60 + b"}", {"ok": 1}),
-    (b'{"op":"len","x":' + NEST_127.encode() + b"}", {"ok": 1}),
-    (b'{"op":"len","x":[' + NEST_127.encode() + b"]}", {"err": "BadRequest"}),
-    (b'{"op":"len","x":{"a":[true,false,null,{}]}}', {"ok": 1}),
-    (b'{"op":"len","item":"x","capacity":true}', {"ok": 1}),  # unused fields: any type
-    (b'{"op":"frobnicate","op":"len"}', {"ok": 1}),  # of a key given twice, the last counts
-    (b'{"op":"try_send","item":"x","item":5}', {"err": "Full"}),
-    (b'{"\\u006fp":"l\\u0065n"}', {"ok": 1}),
-    (b' \t{ "op" : "len" }\r', {"ok": 1}),
-    (b"\r", None),
-    (b'{"op":"frobnicate"}', {"err": "Unsupported"}),
-    (b'{"op":"Len"}', {"err": "Unsupported"}),
-    (b'{"op":"try_recv"}', {"ok": I64_MAX}),
-    (b'{"op":"try_recv"}', {"ok": -I64_MAX - 1}),
-    (b'{"op":"try_drain_one"}', {"ok": True}),
-    (b'{"op":"try_recv"}', {"ok": 9007199254740993}),
-    (b'{"op":"try_recv"}', {"ok": 9007199254740995}),
-    (b'{"op":"try_recv"}', {"err": "Empty"}),
-]
+# Each line with the answer PROTOCOL.md gives it (None: a blank line, no answer): the one
+# table of request lines, which `--check-protocol` sends and test_serve holds the oracle to.
+REQUESTS: list[tuple[bytes, object]] = [(probe.line, probe.answer) for probe in PROBES]
 # A kit knows v1 only: every v2 task operation is Unsupported, whatever its fields.
 V2_REQUESTS: list[tuple[bytes, object]] = [
     (b'{"op":"new","capacity":1,"cap":0}', {"ok": None}),
@@ -333,15 +263,11 @@ def differences(answers: list[object], requests: list[tuple[bytes, object]]) -> 
     ]
 
 
-def test_requests_are_the_oracles(oracle_path: Path) -> None:
-    assert differences(session([str(oracle_path)], REQUESTS), REQUESTS) == []
-
-
 def test_kit_conforms(adapter: list[str]) -> None:
     done = conform(adapter)
     assert done.returncode == ExitCode.OK, done.stdout + done.stderr
     assert "CONFORMS" in done.stdout
-    probes = next(line for line in done.stdout.splitlines() if "malformed-request probes" in line)
+    probes = next(line for line in done.stdout.splitlines() if "request-rule probes" in line)
     count, total = probes.split()[1].split("/")
     assert count == total, probes
 

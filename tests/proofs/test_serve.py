@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 import subprocess
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
-from tidegate.proofs.conform.probes import run_probes
+from tidegate.proofs.conform.probes import PROBES, Probe, run_probes
 from tidegate.proofs.protocol.adapter import Adapter
 from tidegate.proofs.protocol.serve import Session
 from tidegate.proofs.protocol.wire import RequestError
@@ -15,18 +19,56 @@ from tidegate.proofs.protocol.wire import RequestError
 SERVE = f"{sys.executable} -m tidegate.proofs serve --subject"
 
 
+def session(command: str, probes: Sequence[Probe] = PROBES) -> list[object]:
+    """The answers to every probe's line, sent in one go, each parsed as JSON."""
+    done = subprocess.run(
+        shlex.split(command),
+        input=b"".join(probe.line + b"\n" for probe in probes),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return [json.loads(line) for line in done.stdout.decode().splitlines()]
+
+
+def wrong(answers: Sequence[object], probes: Sequence[Probe] = PROBES) -> list[str]:
+    """Each probe answered otherwise than the table says (type-strictly: true is not 1)."""
+    expected = [(p.line, p.answer) for p in probes if p.answer is not None]
+    if len(answers) != len(expected):
+        return [f"{len(answers)} answers to {len(expected)} lines that need one"]
+    return [
+        f"{line!r}: expected {json.dumps(want)}, got {json.dumps(got)}"
+        for (line, want), got in zip(expected, answers, strict=True)
+        if json.dumps(want) != json.dumps(got)
+    ]
+
+
 @pytest.mark.parametrize("subject", ["model", "impl"])
-def test_serve_answers_every_malformed_request_as_protocol_says(subject: str) -> None:
+def test_serve_answers_every_request_rule_probe(subject: str) -> None:
+    # In-process first: each line's own answer, None where a blank line gets none.
+    serving = Session(subject)
+    answers = [serving.answer(probe.line + b"\n") for probe in PROBES]
+    expected = [probe.answer for probe in PROBES]
+    assert [None if a is None else json.loads(a) for a in answers] == expected
+    # Then through the pipe, as --check-protocol probes an adapter.
     with Adapter(f"{SERVE} {subject}", timeout=10) as adapter:
         report = run_probes(adapter)
-    assert report.probes == 27
+    assert report.probes == len(PROBES)
     assert report.failures == []
+
+
+def test_the_seed_oracle_answers_every_probe_as_the_table_says(oracle_path: Path) -> None:
+    # The reference adapter decides where PROTOCOL.md is silent: the table follows it.
+    assert wrong(session(str(oracle_path))) == []
+    assert wrong(session(f"{SERVE} impl")) == []
 
 
 @pytest.mark.parametrize(
     ("line", "answer"),
     [
-        (b"", b'{"err":"BadRequest"}\n'),
+        (b"", None),
+        (b" \t\r\n", None),
         (b"[1]\n", b'{"err":"BadRequest"}\n'),
         (b"[" * 100_000, b'{"err":"BadRequest"}\n'),
         (b"\xff\xfe{}", b'{"err":"BadRequest"}\n'),
@@ -40,7 +82,7 @@ def test_serve_answers_every_malformed_request_as_protocol_says(subject: str) ->
         (b'{"op":"frobnicate"}', b'{"err":"Unsupported"}\n'),
     ],
 )
-def test_session_answers_line_by_line(line: bytes, answer: bytes) -> None:
+def test_session_answers_line_by_line(line: bytes, answer: bytes | None) -> None:
     # Each case runs on a session that has already seen the earlier lines of the table.
     session = _TABLE_SESSION
     assert session.answer(line) == answer

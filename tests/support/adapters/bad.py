@@ -10,7 +10,9 @@ behind `tidegate.proofs.protocol.serve.Session`); at request AT it misbehaves pe
 - garbage: answers with bytes that are not JSON;
 - extra: answers twice;
 - json-noise: answers with a JSON object that is no answer;
-- stdout-diag: from the start, prints a diagnostic line before every answer.
+- stdout-diag: from the start, prints a diagnostic line before every answer;
+- no-flush: from the start, answers correctly but never flushes standard output
+  (so the answers stay in its buffer until it exits).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ def main() -> None:
     pidfile = sys.argv[3] if len(sys.argv) > 3 else None
     session = Session("model")
     out = sys.stdout.buffer
+    if mode == "no-flush":
+        # A pipe's buffer, as a port that writes answers without flushing them has.
+        out = open(sys.stdout.fileno(), "wb", buffering=65536)  # noqa: SIM115 (lives as long)
     for number, line in enumerate(sys.stdin.buffer, 1):
         answer = session.answer(line)
         if mode == "stdout-diag":
@@ -45,12 +50,15 @@ def main() -> None:
                 time.sleep(300)
             if mode == "garbage":
                 answer = b"\x00\xff garbage \x01\n"
-            if mode == "extra":
+            if mode == "extra" and answer is not None:
                 answer = answer + answer
             if mode == "json-noise":
                 answer = b'{"debug": "state dump", "len": 3}\n'
+        if answer is None:
+            continue
         out.write(answer)
-        out.flush()
+        if mode != "no-flush":
+            out.flush()
 
 
 if __name__ == "__main__":

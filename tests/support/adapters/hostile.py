@@ -56,6 +56,8 @@ def main() -> None:
             script = json.load(handle)
     for number, line in enumerate(sys.stdin.buffer):
         answer = session.answer(line)
+        if answer is None:
+            continue  # a blank line gets no answer
         request = _request(line)
         if mode == "capacity-i32" and request.get("op") == "capacity":
             value = json.loads(answer)["ok"]
