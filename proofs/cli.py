@@ -1,9 +1,10 @@
 """The `tidegate` command line: the parser, built from each capability's `cli.register`, and
 the one place where a command's outcome becomes its exit code.
 
-A command's `run(args)` returns its `Verdict`, or raises a `TidegateError` (a
-usage or input error, an adapter that broke the protocol): `main` prints that
-as `tidegate CMD: error: MESSAGE` on standard error and exits 2. Interrupted
+A command's `run(args)` returns its `Verdict`, or raises a `TidegateError`: `main`
+prints that as `tidegate CMD: error: MESSAGE` on standard error and exits 2 (a
+usage or input error), or 4 for an `AdapterFailure` (an adapter that died, hung
+or broke the protocol mid-run; its report is printed before). Interrupted
 (Ctrl-C; SIGTERM or SIGHUP to the `tidegate` program), a command has proved
 nothing: `interrupted` on standard error, exit 3; out of memory, likewise
 inconclusive; a reader that stops reading (`tidegate ... | head`) ends it
@@ -26,7 +27,7 @@ from types import FrameType
 from typing import Any, cast
 
 from tidegate.proofs import processes
-from tidegate.proofs.core import ExitCode, TidegateError, Verdict
+from tidegate.proofs.core import AdapterFailure, ExitCode, TidegateError, Verdict
 
 COMMANDS = (
     "tidegate.proofs.verify",
@@ -48,8 +49,10 @@ _EXIT_CODES = {
 
 
 def exit_code(outcome: Verdict | TidegateError) -> ExitCode:
-    """The exit code of a command that concluded `outcome`: its verdict's, or USAGE (2) for
-    a usage or input error."""
+    """The exit code of a command that concluded `outcome`: its verdict's, ADAPTER_FAILED (4)
+    for an adapter that failed mid-run, or USAGE (2) for a usage or input error."""
+    if isinstance(outcome, AdapterFailure):
+        return ExitCode.ADAPTER_FAILED
     if isinstance(outcome, TidegateError):
         return ExitCode.USAGE
     return _EXIT_CODES[outcome]
@@ -108,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tidegate",
         description="Formal model and reference implementation of the reader-side "
         "backpressure queue: verify it, check ports against it.",
-        epilog="exit codes: 0 holds, 1 failed or diverged, 2 usage or adapter error, "
-        "3 inconclusive (budget ran out; not a pass)",
+        epilog="exit codes: 0 holds, 1 failed or diverged, 2 usage or input error (an "
+        "adapter command that cannot start, too), 3 inconclusive (budget ran out; not a "
+        "pass), 4 an adapter failed mid-run (conform: it died, hung or broke the protocol)",
     )
     parser.add_argument("--version", action="version", version=f"tidegate {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

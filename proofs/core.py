@@ -22,6 +22,11 @@ class TidegateError(Exception):
     file, an adapter that broke the protocol. Its message names the value and the rule."""
 
 
+class AdapterFailure(TidegateError):
+    """Raised by a command whose adapter failed mid-run (it died, hung, or broke the
+    protocol), after the report of what ran: exit code 4, not a usage error's 2."""
+
+
 class BudgetExhausted(Exception):
     """Raised by `Budget.check()` when the budget has run out; its message says which part
     (time, memory, steps) or that the run was interrupted."""
@@ -44,9 +49,12 @@ class ExitCode(enum.IntEnum):
     FAILED = 1
     """A check failed or a subject diverged."""
     USAGE = 2
-    """Bad command line, bad input file, or an adapter that broke the protocol."""
+    """Bad command line, bad input file, or an adapter command that cannot be started."""
     INCONCLUSIVE = 3
     """A budget ran out before the bounds were covered: not a pass."""
+    ADAPTER_FAILED = 4
+    """An adapter died, hung or broke the protocol mid-run (`conform`): its shortest failing
+    trace is shown, as a divergence's is."""
 
 
 class Profile(enum.Enum):
@@ -152,7 +160,9 @@ class Budget:
     `sub(seconds, steps=...)` gives a budget for one part of a run: its deadline is
     the earlier of its own and its parent's, its memory limit the parent's, and it
     runs out whenever its parent does (interrupted, out of time or out of memory);
-    its steps are its own.
+    its steps are its own. `sub(..., outlast=True)` is for finishing what the run
+    found (shrinking a failure): its deadline is its own even past its parent's,
+    and only an interrupt or the memory limit ends it early.
 
     Loops poll `exhausted()` (None, or why the budget ran out) and stop there
     with what they have, marking their result inconclusive; code deep inside a
@@ -171,6 +181,7 @@ class Budget:
         memory: int | None = -1,
         steps: int | None = None,
         parent: Budget | None = None,
+        outlast: bool = False,
     ) -> None:
         """`memory` -1 means `default_memory_limit()` (or the parent's, for a sub-budget)."""
         if seconds is not None and not seconds >= 0:
@@ -178,7 +189,7 @@ class Budget:
         self.started = time.monotonic()
         self.seconds = seconds
         deadline: float | None = None if seconds is None else self.started + seconds
-        if parent is not None and parent.deadline is not None:
+        if parent is not None and parent.deadline is not None and not outlast:
             deadline = parent.deadline if deadline is None else min(deadline, parent.deadline)
         self.deadline: float | None = deadline
         if memory == -1:
@@ -187,12 +198,15 @@ class Budget:
         self.steps = steps
         self.spent = 0
         self._parent = parent
+        self._outlast = outlast
         self._stopped: str | None = None
         self._memory_at = 0.0
 
-    def sub(self, seconds: float | None = None, *, steps: int | None = None) -> Budget:
+    def sub(
+        self, seconds: float | None = None, *, steps: int | None = None, outlast: bool = False
+    ) -> Budget:
         """A budget for one part of this run (see the class docstring)."""
-        return Budget(seconds, steps=steps, parent=self)
+        return Budget(seconds, steps=steps, parent=self, outlast=outlast)
 
     def spend(self, units: int = 1) -> None:
         """Count `units` of work against the step limit."""
@@ -225,7 +239,7 @@ class Budget:
             return self._stopped
         if self._parent is not None:
             above = self._parent.exhausted()
-            if above is not None:
+            if above is not None and (not self._outlast or self.interrupted):
                 return above
         now = time.monotonic()
         if self.deadline is not None and now >= self.deadline:

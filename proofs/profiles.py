@@ -61,11 +61,14 @@ class CrosshairSizes:
 @dataclass(frozen=True)
 class ConformSizes:
     """`tidegate serve --subject impl` through `conform`: the recordings or not (they have
-    their own check), the random runs after the coverage cases, their longest run."""
+    their own check), the random runs after the coverage cases, their longest run, the
+    deep runs or not (about 10 s), and the seconds the search may take (None: no limit)."""
 
     recordings: bool
     random_runs: int
     max_steps: int
+    deep: bool
+    time_budget: float | None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,9 @@ PROFILES: dict[Profile, Sizes] = {
             diffbehavior=10.0,
             diffbehavior_in_verify=False,
         ),
-        conform=ConformSizes(recordings=False, random_runs=len(ANCHORS), max_steps=500),
+        conform=ConformSizes(
+            recordings=False, random_runs=len(ANCHORS), max_steps=500, deep=False, time_budget=60
+        ),
         interleave=InterleaveSizes(
             (*DEFAULT_SCENARIOS[:2], *with_variant((_TIGHT,), Variant.DRAIN_FIRST_ALL)),
             seed_findings=(Finding.DISCONNECT_WITH_ROOM,),
@@ -153,7 +158,9 @@ PROFILES: dict[Profile, Sizes] = {
             diffbehavior=30.0,
             diffbehavior_in_verify=False,
         ),
-        conform=ConformSizes(recordings=True, random_runs=200, max_steps=500),
+        conform=ConformSizes(
+            recordings=True, random_runs=200, max_steps=500, deep=True, time_budget=120
+        ),
         interleave=InterleaveSizes(
             (
                 *DEFAULT_SCENARIOS,
@@ -176,7 +183,9 @@ PROFILES: dict[Profile, Sizes] = {
             diffbehavior=240.0,
             diffbehavior_in_verify=True,
         ),
-        conform=ConformSizes(recordings=True, random_runs=2000, max_steps=1000),
+        conform=ConformSizes(
+            recordings=True, random_runs=2000, max_steps=1000, deep=True, time_budget=None
+        ),
         interleave=InterleaveSizes(
             tuple(s for v in Variant for s in with_variant(_THOROUGH_SCENARIOS, v)),
             seed_findings=_ALL_FINDINGS,

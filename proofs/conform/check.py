@@ -6,8 +6,8 @@ that porters copy, and the conformance machinery itself, end to end.
 
 Sized by `tidegate.proofs.profiles`: quick runs every coverage case and the
 anchor runs (the recordings have their own check); default adds the
-recordings and 200 wide random runs; thorough 2,000 random runs of up to
-1,000 steps.
+recordings, the deep runs and 200 wide random runs; thorough 2,000 random runs
+of up to 1,000 steps, with no time limit.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def check_conform(ctx: CheckContext) -> CheckResult:
         recordings=sizes.recordings,
         max_examples=sizes.random_runs,
         max_steps=sizes.max_steps,
+        deep=sizes.deep,
+        time_budget=sizes.time_budget,
         check_protocol=True,
     )
     with progress(ctx.console, "conform serve --subject impl", planned_cases(settings)) as tick:
@@ -44,8 +46,11 @@ def check_conform(ctx: CheckContext) -> CheckResult:
     if outcome.error is not None:
         result.details.append(f"adapter error: {outcome.error}")
     if outcome.minimal is not None:
-        result.details.append(f"divergence in {outcome.source}; minimal trace:")
+        what = "divergence" if outcome.minimal.breach is None else "adapter failure"
+        result.details.append(f"{what} in {outcome.source}; minimal trace:")
         result.details.extend(step_table(outcome.minimal))
+        if outcome.minimal.breach is not None:
+            result.details.append(f"the adapter: {outcome.minimal.error}")
         result.details.append(outcome.minimal.to_trace("minimal").to_json())
     if outcome.protocol is not None:
         result.details.extend(outcome.protocol.failures)

@@ -18,6 +18,12 @@ from tidegate.proofs.protocol.itf import to_itf
 from tidegate.proofs.protocol.traces import load_trace_files, write_traces
 from tidegate.proofs.report import make_console, progress
 
+TRANSITIONS = (
+    "transitions = (capacity, cap, buffer length, backlog length, receiver, operation) "
+    "combinations reachable from new(capacity, cap); each has one answer"
+)
+"""What a transition is, printed beside the count."""
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _register_conform(sub)
@@ -27,12 +33,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "conform",
-        help="check a port through its PROTOCOL.md adapter: replay, coverage, random runs",
+        help="check a port through its PROTOCOL.md adapter: replay, coverage, deep and random runs",
         description="Start the adapter, replay the shipped recordings (and --traces files), "
-        "then generated cases: every reachable (state, op, answer) kind at small bounds, and "
-        "long random runs at wide bounds. The first divergence is shrunk to a minimal trace. "
-        "Exit codes: 0 conforms, 1 diverged, 2 usage or adapter error, 3 the budget ended "
-        "before the coverage goal (not a pass).",
+        "then generated cases: every reachable (state, op, answer) kind at small bounds, "
+        "deep runs (long runs and sizes past 2^8, 2^16, 2^32 and beyond, where a port's "
+        "integers wrap), and random runs at wide bounds. The first divergence or adapter "
+        "failure is shrunk to a minimal trace. The checker sends several requests before it "
+        "reads their answers: an adapter flushes standard output after each answer. Exit "
+        "codes: 0 conforms, 1 diverged (or a protocol probe failed), 2 usage error (a bad "
+        "flag or trace file, an adapter command that cannot start), 3 the goal was not met, "
+        "e.g. the budget ended (not a pass), 4 the adapter failed mid-run (it died, hung, or "
+        "wrote a non-answer or an extra line).",
     )
     p.add_argument(
         "--adapter",
@@ -53,7 +64,7 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=number(int, minimum=0),
         default=Settings.max_examples,
         help=f"random runs after the coverage cases (default {Settings.max_examples}); the "
-        f"first {len(ANCHORS)} are the coverage goal's wide anchor runs, so fewer exits 3",
+        f"first {len(ANCHORS)} are the goal's wide anchor runs, so fewer exits 3",
     )
     p.add_argument(
         "--max-steps",
@@ -64,8 +75,11 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument(
         "--time-budget",
         type=number(float, minimum=0),
+        default=Settings.time_budget,
         metavar="SECONDS",
-        help="stop after this long; exit 3 if the coverage goal was not met by then",
+        help=f"stop searching after this long (default {Settings.time_budget:g}); exit 3 if "
+        "the goal was not met by then; a failure found is shrunk until the budget ends, but "
+        f"for at least {Settings.shrink_seconds:g}s",
     )
     p.add_argument(
         "--op-timeout",
@@ -78,20 +92,28 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument(
         "--check-protocol",
         action="store_true",
-        help="also send PROTOCOL.md's malformed requests and check the answers",
+        help="also probe every rule of PROTOCOL.md's answers about the request itself "
+        "(blank lines, malformed requests, their order) and check the answers",
     )
     p.add_argument(
         "--save-failures",
         metavar="FILE",
-        help="append the minimal divergent trace to FILE as a PROTOCOL.md trace line",
+        help="append the minimal failing trace (a divergence, or a trace on which the "
+        "adapter fails) to FILE as a PROTOCOL.md trace line",
     )
     p.add_argument("--no-recordings", action="store_true", help="skip the 600 shipped recordings")
+    p.add_argument(
+        "--no-deep",
+        action="store_true",
+        help="skip the deep runs (long runs and boundary sizes; about 10 s against a fast "
+        "adapter) and leave them out of the goal",
+    )
     p.set_defaults(run=run_conform)
 
 
 def run_conform(args: argparse.Namespace) -> Verdict:
-    """Conform the adapter; an adapter that broke the protocol is raised (exit 2) after the
-    report of what ran before it."""
+    """Conform the adapter. After the report of what ran, an adapter that failed mid-run is
+    raised as AdapterFailure (exit 4), one that could not be started as its error (exit 2)."""
     console = make_console()
     traces = load_trace_files(args.traces)
     settings = Settings(
@@ -101,6 +123,7 @@ def run_conform(args: argparse.Namespace) -> Verdict:
         time_budget=args.time_budget,
         op_timeout=args.op_timeout,
         recordings=not args.no_recordings,
+        deep=not args.no_deep,
         traces=tuple(traces),
         check_protocol=args.check_protocol,
     )
@@ -116,9 +139,10 @@ def run_conform(args: argparse.Namespace) -> Verdict:
         except OSError as exc:
             raise TidegateError(f"cannot append to {args.save_failures}: {exc}") from None
         console.print(f"appended the minimal trace to {args.save_failures}", markup=False)
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome.verdict
+    conclusion = outcome.conclusion()
+    if isinstance(conclusion, TidegateError):
+        raise conclusion
+    return conclusion
 
 
 def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -168,7 +192,8 @@ def run_traces(args: argparse.Namespace) -> Verdict:
     console.print(
         f"wrote {len(suite.traces)} traces ({steps:,} steps) to {out} ({args.format}): "
         f"{suite.covered}/{suite.transitions} reachable transitions at capacity "
-        f"1-{args.max_capacity}, cap 0-{args.max_cap}, and {args.runs} long random runs",
+        f"1-{args.max_capacity}, cap 0-{args.max_cap}, and {args.runs} long random runs\n"
+        f"  ({TRANSITIONS}; conform counts coarser kinds)",
         markup=False,
     )
     return Verdict.PASS if suite.covered == suite.transitions else Verdict.FAIL

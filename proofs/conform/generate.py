@@ -150,6 +150,14 @@ def random_case(
         capacity = rng.randint(1, 8) if rng.random() < 0.4 else rng.randint(1, WIDE_CAPACITY)
         cap = rng.choice((0, 8, 32, rng.randint(1, 4), rng.randint(0, WIDE_CAP)))
     length = rng.randint(min(100, max_steps), max_steps)
+    return random_run(rng, capacity, cap, length, budget)
+
+
+def random_run(
+    rng: random.Random, capacity: int, cap: int, length: int, budget: Budget | None = None
+) -> Case:
+    """`length` random steps on `new(capacity, cap)`, in fill, drain, churn and mixed
+    phases; raises BudgetExhausted when `budget` runs out while the run is built."""
     items = Items(rng)
     phase = rng.choice(list(_PHASES))
     # Closing or dropping ends all sending, so it comes late in a run, if at all.

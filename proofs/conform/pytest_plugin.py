@@ -8,10 +8,15 @@ it, the session gains one test item per part of `tidegate conform`:
 - `tidegate::recordings`: the 600 shipped recordings of the seed on tokio;
 - `tidegate::traces[FILE]`: each `--tidegate-traces FILE`;
 - `tidegate::coverage`: every reachable (state, operation, answer) kind at small bounds;
+- `tidegate::deep`: the deep runs (long runs, sizes past 2^8, 2^16, 2^32 and beyond);
 - `tidegate::random`: the wide random runs (`--tidegate-max-examples`, default 200).
 
-A divergence fails its item with the minimal trace as the failure text; an
-adapter that breaks the protocol fails it with the adapter's error.
+The items are collected like any others (the header counts them; `-k`,
+`--deselect` and node ids select them): `pytest --tidegate-adapter CMD
+tidegate::coverage` runs that item alone, `tidegate` all of them. A
+divergence fails its item with the minimal trace as the failure text; an
+adapter that fails (dies, hangs, writes a non-answer) fails it likewise, with
+the adapter's error.
 """
 
 from __future__ import annotations
@@ -78,6 +83,8 @@ def _parts(config: pytest.Config) -> Iterator[Part]:
         op_timeout=config.getoption("--tidegate-op-timeout"),
         recordings=False,
         coverage=False,
+        deep=False,
+        time_budget=None,
     )
     yield Part("protocol", replace(base, check_protocol=True))
     yield Part("recordings", replace(base, recordings=True))
@@ -88,6 +95,7 @@ def _parts(config: pytest.Config) -> Iterator[Part]:
             raise pytest.UsageError(f"--tidegate-traces: {exc}") from None
         yield Part(f"traces[{Path(path).name}]", replace(base, traces=traces))
     yield Part("coverage", replace(base, coverage=True), needs_coverage=True)
+    yield Part("deep", replace(base, deep=True))
     examples = config.getoption("--tidegate-max-examples")
     yield Part("random", replace(base, max_examples=examples), needs_anchors=True)
 
@@ -114,7 +122,7 @@ class ConformanceItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[str, int | None, str]:
-        return self.command, None, f"tidegate::{self.name}"
+        return NODE, None, f"{NODE}::{self.name}"
 
 
 def _problems(outcome: ConformOutcome, part: Part) -> list[str]:
@@ -125,35 +133,74 @@ def _problems(outcome: ConformOutcome, part: Part) -> list[str]:
         return [f"adapter error: {outcome.error}"]
     if outcome.minimal is not None:
         where = "confirmed" if outcome.confirmed else "NOT reproduced"
-        head = f"divergence in {outcome.source}; minimal trace ({where} on a fresh process):"
-        return [head, *step_table(outcome.minimal), outcome.minimal.to_trace("minimal").to_json()]
+        what = "divergence" if outcome.minimal.breach is None else "adapter failure"
+        head = f"{what} in {outcome.source}; minimal trace ({where} on a fresh process):"
+        lines = [head, *step_table(outcome.minimal)]
+        if outcome.minimal.breach is not None:
+            lines.append(f"the adapter: {outcome.minimal.error}")
+        return [*lines, outcome.minimal.to_trace("minimal").to_json()]
     problems = list(outcome.protocol.failures) if outcome.protocol is not None else []
     if part.needs_coverage and outcome.covered < outcome.reachable:
         problems.append(f"only {outcome.covered}/{outcome.reachable} kinds covered")
     if part.needs_anchors and outcome.anchors_run < len(ANCHORS):
         problems.append(f"only {outcome.anchors_run}/{len(ANCHORS)} anchor runs ran")
+    if outcome.deep_run < outcome.deep_planned:
+        problems.append(f"only {outcome.deep_run}/{outcome.deep_planned} deep runs ran")
     return problems
 
 
-class ConformanceCollector(pytest.Collector):
-    """The `tidegate` node every conformance item hangs from."""
+NODE = "tidegate"
+"""The node every conformance item hangs from: `tidegate::coverage` and so on."""
 
-    def __init__(self, *, command: str, **kwargs: Any) -> None:
+
+class ConformanceCollector(pytest.Collector):
+    """The `tidegate` node; its items are the parts selected on the command line (all when
+    none is named)."""
+
+    def __init__(self, *, command: str, selected: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.command = command
+        self.selected = selected
 
     def collect(self) -> list[pytest.Item]:
+        parts = list(_parts(self.config))
+        if self.selected:
+            names = {part.name for part in parts}
+            unknown = [name for name in self.selected if name not in names]
+            if unknown:
+                raise pytest.UsageError(
+                    f"{NODE}::{unknown[0]}: no such conformance item; the items are "
+                    + ", ".join(f"{NODE}::{name}" for name in sorted(names))
+                )
+            parts = [part for part in parts if part.name in self.selected]
         return [
             ConformanceItem.from_parent(self, name=part.name, part=part, command=self.command)
-            for part in _parts(self.config)
+            for part in parts
         ]
 
 
-def pytest_collection_modifyitems(
-    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    command = config.getoption("--tidegate-adapter")
-    if not command:
+_SELECTED = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # Arguments naming this plugin's items are no paths: take them out before pytest looks
+    # for them on disk, and remember which items they name.
+    if not config.getoption("--tidegate-adapter", None):
         return
-    collector = ConformanceCollector.from_parent(session, name="tidegate", command=command)
-    items.extend(collector.collect())
+    ours = [arg for arg in config.args if arg == NODE or arg.startswith(NODE + "::")]
+    config.stash[_SELECTED] = [arg.split("::", 1)[1] for arg in ours if "::" in arg]
+    config.args[:] = [arg for arg in config.args if arg not in ours]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    report = yield
+    command = collector.config.getoption("--tidegate-adapter", None)
+    if command and isinstance(collector, pytest.Session) and report.passed:
+        selected = collector.config.stash.get(_SELECTED, [])
+        node = ConformanceCollector.from_parent(
+            collector, name=NODE, nodeid=NODE, command=command, selected=selected
+        )
+        report.result.append(node)
+    return report

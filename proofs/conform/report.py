@@ -1,10 +1,11 @@
-"""Printing a conformance outcome: phase lines, and a divergence as a step table."""
+"""Printing a conformance outcome: phase lines, and a failure as a step table."""
 
 from __future__ import annotations
 
 from rich.console import Console
 
 from tidegate.proofs.cli import exit_code
+from tidegate.proofs.conform.coverage import SMALL_BOUNDS
 from tidegate.proofs.conform.generate import ANCHOR_STEPS, ANCHORS
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.conform.session import ConformOutcome
@@ -13,30 +14,46 @@ from tidegate.proofs.core import Verdict
 _WORDS = {
     Verdict.PASS: "CONFORMS",
     Verdict.FAIL: "DIVERGED",
-    Verdict.INCONCLUSIVE: "INCONCLUSIVE (the coverage goal was not met; not a pass)",
+    Verdict.INCONCLUSIVE: "INCONCLUSIVE (the goal was not met; not a pass)",
 }
+
+_CAPACITIES = sorted({capacity for capacity, _ in SMALL_BOUNDS})
+_CAPS = sorted({cap for _, cap in SMALL_BOUNDS})
+KINDS = (
+    f"kinds = (state, operation, answer) combinations reachable at capacity "
+    f"{_CAPACITIES[0]}-{_CAPACITIES[-1]}, cap {_CAPS[0]}-{_CAPS[-1]}; a state is how full "
+    "the channel and the backlog are (empty, partial, full) and the receiver's state"
+)
+"""What a coverage kind is, printed beside the count."""
 
 
 def step_table(mismatch: Mismatch, limit: int = 41) -> list[str]:
-    """The divergent case as aligned lines: step, operation, expected, got.
+    """The failing case as aligned lines: step, operation, expected, got.
 
     Beyond `limit` lines, the middle steps (all answered as expected) are elided.
+    A step the adapter failed on shows how in the `got` column.
     """
     case = mismatch.case
     rows = [("new", f"new(capacity={case.capacity}, cap={case.cap})")]
     rows += [(str(index), str(op)) for index, op in enumerate(case.ops)]
+    expected = [str(want) for want in mismatch.expected]
+    got = [str(answer) for answer in mismatch.answers]
+    if mismatch.breach is not None:
+        got.append(f"({mismatch.breach.value})")
     width = max(len(op) for _, op in rows) + 2
-    lines = [f"{'step':>5}  {'operation':<{width}}{'expected':<16}got"]
-    for (step, op), want, got in zip(rows, mismatch.expected, mismatch.answers, strict=True):
-        mark = "   <-- differs" if want != got else ""
-        lines.append(f"{step:>5}  {op:<{width}}{want!s:<16}{got}{mark}")
+    # Two spaces at least between the columns, however long an answer is.
+    answer = max(len("expected"), *(len(want) for want in expected)) + 2
+    lines = [f"{'step':>5}  {'operation':<{width}}{'expected':<{answer}}got"]
+    for (step, op), want, reply in zip(rows, expected, got, strict=True):
+        mark = "   <-- differs" if want != reply else ""
+        lines.append(f"{step:>5}  {op:<{width}}{want:<{answer}}{reply}{mark}")
     if len(lines) > limit:
-        # A long minimal trace: its head and the run-up to the divergence tell the story;
+        # A long minimal trace: its head and the run-up to the failure tell the story;
         # the saved trace line carries every step.
         hidden = len(lines) - limit
         lines = [
             *lines[:11],
-            f"{'...':>5}  ({hidden} more steps, all answered as expected)",
+            f"{'...':>5}  ({hidden:,} more steps, all answered as expected)",
             *lines[11 + hidden :],
         ]
     return lines
@@ -47,20 +64,16 @@ def _where(mismatch: Mismatch) -> str:
 
 
 def print_outcome(console: Console, outcome: ConformOutcome) -> None:
-    """Print what the run covered and, if it diverged, the minimal trace (an adapter error
-    itself is left to the caller, for standard error)."""
+    """Print what the run covered and, if it failed, the minimal trace (an adapter error
+    that no trace shows is left to the caller, for standard error)."""
     for phase in outcome.phases:
-        console.print(f"  {phase.name}: {phase.cases} cases, {phase.steps:,} steps")
+        console.print(f"  {phase.name}: {phase.cases} cases, {phase.steps:,} steps", markup=False)
     console.print(
-        f"  kinds covered: {outcome.covered}/{outcome.reachable} reachable (state, op, answer) "
-        "kinds at capacity 1-3, cap 0-3"
+        f"  goal: {outcome.covered}/{outcome.reachable} kinds, {outcome.anchors_run}/"
+        f"{len(ANCHORS)} anchor runs, {outcome.deep_run}/{outcome.deep_planned} deep runs",
+        markup=False,
     )
-    quiet = outcome.budget_ended or outcome.error is not None or outcome.found is not None
-    if outcome.anchors_run < len(ANCHORS) and not quiet:
-        console.print(
-            f"  anchor runs: {outcome.anchors_run}/{len(ANCHORS)} ran at least {ANCHOR_STEPS} "
-            "steps (shorter ones, e.g. under --max-steps, do not count toward the goal)"
-        )
+    console.print(f"    ({KINDS})", markup=False)
     if outcome.budget_ended:
         console.print(
             f"  stopped before every case ran: {outcome.stopped or 'the budget ran out'}",
@@ -69,30 +82,75 @@ def print_outcome(console: Console, outcome: ConformOutcome) -> None:
     if outcome.protocol is not None:
         report = outcome.protocol
         bad = len(report.failures)
-        console.print(f"  protocol: {report.probes - bad}/{report.probes} malformed-request probes")
+        console.print(
+            f"  protocol: {report.probes - bad}/{report.probes} request-rule probes", markup=False
+        )
         for line in report.failures:
             console.print(f"    FAIL {line}", markup=False)
     if outcome.minimal is not None and outcome.found is not None:
-        found, minimal = outcome.found, outcome.minimal
-        console.print(
-            f"divergence in {outcome.source} at {_where(found)}; minimal trace "
-            f"({minimal.case.describe()}, {outcome.shrink_runs} shrinking runs, "
-            + (
-                "confirmed on a fresh adapter process):"
-                if outcome.confirmed
-                else f"shrinking stopped: {outcome.stopped}; not confirmed afresh):"
-                if outcome.stopped
-                else "NOT reproduced "
-                "on a fresh adapter process: the adapter's answers depend on earlier sessions):"
-            ),
-            markup=False,
-        )
-        for line in step_table(minimal):
-            console.print(f"  {line}", markup=False)
+        _print_failure(console, outcome)
+    elif outcome.verdict is Verdict.INCONCLUSIVE and outcome.error is None:
+        for line in _shortfall(outcome):
+            console.print(f"  not a pass: {line}", markup=False)
     rate = outcome.requests / outcome.seconds if outcome.seconds > 0 else 0.0
-    words = "ADAPTER ERROR" if outcome.error is not None else _WORDS[outcome.verdict]
-    code = exit_code(outcome.error or outcome.verdict)
+    conclusion = outcome.conclusion()
+    if outcome.adapter_failed:
+        words = "ADAPTER FAILED"
+    elif outcome.error is not None:
+        words = "ADAPTER ERROR"
+    else:
+        words = _WORDS[outcome.verdict]
     console.print(
         f"{words}: {outcome.requests:,} requests in {outcome.seconds:.1f}s "
-        f"({rate:,.0f}/s) (exit {int(code)})"
+        f"({rate:,.0f}/s) (exit {int(exit_code(conclusion))})",
+        markup=False,
     )
+
+
+def _shortfall(outcome: ConformOutcome) -> list[str]:
+    """Why the goal was not met, one line per part missing (the budget says so itself)."""
+    settings = outcome.settings
+    lines = []
+    if outcome.budget_ended:
+        lines.append("raise --time-budget (or use --no-deep) to reach the goal")
+    if outcome.anchors_run < len(ANCHORS) and not outcome.budget_ended:
+        asked = min(settings.max_examples, len(ANCHORS))
+        lines.append(
+            f"{outcome.anchors_run} of the {len(ANCHORS)} anchor runs ran at least "
+            f"{ANCHOR_STEPS} steps ({asked} asked for by --max-examples "
+            f"{settings.max_examples}, each up to --max-steps {settings.max_steps}): the "
+            f"first {len(ANCHORS)} random runs belong to the goal"
+        )
+    if outcome.covered < outcome.reachable and not outcome.budget_ended:
+        lines.append(f"only {outcome.covered} of {outcome.reachable} kinds were covered")
+    return lines
+
+
+def _print_failure(console: Console, outcome: ConformOutcome) -> None:
+    found, minimal = outcome.found, outcome.minimal
+    assert found is not None and minimal is not None
+    what = "divergence" if found.breach is None else f"adapter failure ({found.breach.value})"
+    if not outcome.shrunk:
+        how = "not shrunk"
+    else:
+        how = f"{outcome.shrink_runs} shrinking runs" + (
+            "" if outcome.shrink_complete else ", stopped at the budget: maybe not minimal"
+        )
+    if outcome.confirmed:
+        fresh = "confirmed on a fresh adapter process"
+    elif outcome.stopped:
+        fresh = f"shrinking stopped: {outcome.stopped}; not confirmed afresh"
+    else:
+        fresh = (
+            "NOT reproduced on a fresh adapter process: the adapter's answers depend on "
+            "earlier sessions"
+        )
+    console.print(
+        f"{what} in {outcome.source} at {_where(found)}; minimal trace "
+        f"({minimal.case.describe()}, {how}, {fresh}):",
+        markup=False,
+    )
+    for line in step_table(minimal):
+        console.print(f"  {line}", markup=False)
+    if minimal.breach is not None:
+        console.print(f"  the adapter: {minimal.error}", markup=False)

@@ -1,31 +1,37 @@
-"""Running one case on an adapter and finding where it first answers differently."""
+"""Running one case on an adapter and finding where it first fails: a wrong answer, or an
+adapter that dies or answers garbage."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from tidegate.model import OK, Answer
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.core import Budget
-from tidegate.proofs.protocol.adapter import Adapter, AdapterError
-from tidegate.proofs.protocol.traces import Step, Trace
-from tidegate.proofs.protocol.wire import Reply, dumps, op_to_wire
+from tidegate.proofs.protocol.adapter import FAILURES, Adapter, AdapterError, Breach
+from tidegate.proofs.protocol.traces import Step, Trace, model_answer_stream
+from tidegate.proofs.protocol.wire import Reply, RequestError, dumps, op_to_wire
+
+NO_SUBJECT, UNSUPPORTED = RequestError("NoSubject"), RequestError("Unsupported")
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    """A case whose last step the adapter answered differently from the reference.
+    """A case whose last step the adapter answered wrongly, or failed on.
 
-    `case` ends at the divergent step; `answers` are the adapter's replies to
-    `new` and then to each step (so `answers[-1]` is the wrong one), `expected`
-    the reference's answers likewise. A wrong answer to `new` itself leaves
-    `case.ops` empty.
+    `case` ends at the failing step; `expected` are the reference's answers to
+    `new` and then to each step. `answers` are the adapter's replies likewise:
+    as many as `expected` when the last one is wrong, one fewer when the
+    adapter failed at the last step instead (`breach` says how, `error` is its
+    message). A failure at `new` itself leaves `case.ops` empty.
     """
 
     case: Case
     expected: tuple[Answer, ...]
     answers: tuple[Reply, ...]
+    breach: Breach | None = None
+    error: str = ""
 
     def to_trace(self, trace_id: str) -> Trace:
         """This case as a PROTOCOL.md trace whose results are the reference's answers."""
@@ -36,8 +42,12 @@ class Mismatch:
 
     @property
     def step(self) -> int:
-        """Index of the divergent step; -1 when it is `new`."""
-        return len(self.answers) - 2
+        """Index of the failing step; -1 when it is `new`."""
+        return len(self.expected) - 2
+
+    def same_kind(self, other: Mismatch) -> bool:
+        """True when both are wrong answers, or both the same breach of the protocol."""
+        return self.breach is other.breach
 
 
 def new_request(case: Case) -> dict[str, object]:
@@ -56,65 +66,92 @@ def run_case(
     case: Case,
     expected: Sequence[Answer] | None = None,
     budget: Budget | None = None,
+    *,
+    confirm: bool = True,
 ) -> Mismatch | None:
-    """Feed `case` to `adapter` from a fresh `new`; the first divergence, or None.
+    """Feed `case` to `adapter` from a fresh `new`; the first failure, or None.
 
-    `expected` are the reference's answers to the steps (default: the model's).
-    Requests go out `WINDOW` at a time and the model works while the adapter
-    answers; a divergence is then confirmed one request at a time, so that an
-    adapter that loses track of the lines (an extra answer line, say) is told
-    apart from one that answers wrongly. Raises AdapterError when the adapter
-    breaks the protocol, and BudgetExhausted when `budget` runs out between two
-    windows of a long case.
+    `expected` are the reference's answers to the steps (default: the model's,
+    worked out while the adapter answers). Requests go out `WINDOW` at a time.
+    After a wrong answer, an unknown op checks that requests and answers are
+    still in step (unless `confirm` is off, as for a shrinker, which confirms
+    its result once at the end), so that an adapter that loses track of the
+    lines is told apart from one that answers wrongly. An adapter that exits,
+    writes a non-answer, stops reading or gives no answer in time fails at the
+    request it was answering (and is then unusable).
+
+    Raises AdapterError when the answers fell out of step with the requests
+    (an extra answer line), and BudgetExhausted when `budget` runs out between
+    two windows of a long case.
     """
-    wanted = _expected(case, expected)
     requests = [dumps(new_request(case))] + [dumps(op_to_wire(op)) for op in case.ops]
+    answers = _answers(case, expected)
+    wanted: list[Answer] = []
+    got: list[Reply] = []
     for start in range(0, len(requests), WINDOW):
         if budget is not None and start:
             budget.check()
         window = requests[start : start + WINDOW]
         adapter.send_lines(window)
-        replies = [adapter.receive() for _ in window]
-        for offset, got in enumerate(replies):
-            if got != wanted[start + offset]:
-                return _confirm(adapter, case, wanted, start + offset, got)
+        wanted.extend(next(answers) for _ in window)
+        replies: list[Reply] = []
+        failure: AdapterError | None = None
+        for _ in window:
+            try:
+                replies.append(adapter.receive())
+            except AdapterError as exc:
+                if exc.breach not in FAILURES:
+                    raise
+                failure = exc
+                break
+        for offset, reply in enumerate(replies):
+            index = start + offset
+            if reply != wanted[index]:
+                if failure is not None or not confirm:
+                    # Taken as it came: the adapter is gone, or the caller confirms later.
+                    cut = Case(case.capacity, case.cap, case.ops[:index])
+                    return Mismatch(cut, tuple(wanted[: index + 1]), (*got, *replies[: offset + 1]))
+                return _confirm(adapter, case, wanted, index, reply)
+        got.extend(replies)
+        if failure is not None:
+            index = len(got)
+            cut = Case(case.capacity, case.cap, case.ops[:index])
+            return Mismatch(
+                cut, tuple(wanted[: index + 1]), tuple(got), failure.breach, str(failure)
+            )
     return None
 
 
-def _expected(case: Case, expected: Sequence[Answer] | None) -> list[Answer]:
-    """The reference's answers to `new` and to every step."""
-    return [OK, *(case.expected() if expected is None else expected)]
+def _answers(case: Case, expected: Sequence[Answer] | None) -> Iterator[Answer]:
+    """The reference's answers to `new` and to every step, one at a time."""
+    yield OK
+    yield from (
+        model_answer_stream(case.capacity, case.cap, case.ops) if expected is None else expected
+    )
+
+
+SYNC = dumps({"op": "tidegate_sync"})
+"""An operation no adapter knows: after `new` it must be answered Unsupported, whatever the
+subject did, so its answer shows whether requests and answers are still in step."""
 
 
 def _confirm(adapter: Adapter, case: Case, wanted: list[Answer], at: int, got: Reply) -> Mismatch:
-    """Replay `case` up to request `at` one request at a time, expecting answer `got` there.
+    """Check that requests and answers are still in step, then report the wrong answer.
 
-    The same divergence is the usual outcome. Anything else means the batch
-    was misread: the case is replayed one request at a time on a fresh
-    process, which names the request after which a stray line came; failing
-    that, answering differently in a batch is an error in its own right.
+    After the window with the wrong answer at request `at`, SYNC must be
+    answered Unsupported (NoSubject if `new` itself failed). An adapter that
+    wrote an extra answer line somewhere answers it with a leftover line
+    instead: AdapterError. Whether the wrong answer comes again on a fresh
+    process is for the caller to ask.
     """
-    history = list(adapter.sent)
-    requests = [new_request(case)] + [op_to_wire(op) for op in case.ops[:at]]
-    answers: list[Reply] = []
-    try:
-        for request in requests:
-            answers.append(adapter.request(request))
-            if answers[-1] != wanted[len(answers) - 1]:
-                break
-    except AdapterError:
-        answers = []
-    if len(answers) == at + 1 and answers[-1] == got:
-        cut = Case(case.capacity, case.cap, case.ops[:at])
-        return Mismatch(cut, tuple(wanted[: at + 1]), tuple(answers))
-    # The batch was misread. Everything this process was sent, again one request at a
-    # time on a fresh process, names the request after which a stray line came.
-    with Adapter(adapter.command, timeout=adapter.timeout) as fresh:
-        for line in history:
-            fresh.request_line(line)
-        fresh.expect_silence(0.25)
-    raise AdapterError(
-        f"adapter {adapter.command!r} answered {dumps(requests[at])} with {got} in a batch "
-        "of requests but differently one at a time: its answers must depend only on the "
-        "requests, in order"
-    )
+    adapter.send_lines([SYNC])
+    sync = adapter.receive()
+    if sync not in (UNSUPPORTED, NO_SUBJECT):
+        raise AdapterError(
+            f"adapter {adapter.command!r} answered {SYNC} (an unknown op) with {sync}: its "
+            f"answers are out of step with the requests (an extra answer line?), by "
+            f"{dumps(op_to_wire(case.ops[at - 1])) if at else 'new'} or a little later",
+            Breach.EXTRA_LINE,
+        )
+    cut = Case(case.capacity, case.cap, case.ops[:at])
+    return Mismatch(cut, tuple(wanted[: at + 1]), (*wanted[:at], got))

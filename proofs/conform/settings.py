@@ -19,17 +19,22 @@ class Settings:
 
     seed: int = 0
     max_examples: int = 200
-    """Random runs after the coverage cases."""
+    """Random runs after the coverage cases (the first `len(ANCHORS)` are the anchors)."""
     max_steps: int = 500
     """Longest random run, in steps (runs are 100 to max_steps long)."""
-    time_budget: float | None = None
-    """Seconds for the whole run; when it ends early the outcome is inconclusive unless the
-    coverage goal was already met."""
+    time_budget: float | None = 60.0
+    """Seconds for the search (None: no limit); when it ends early the outcome is
+    inconclusive unless the goal was already met."""
     op_timeout: float = 5.0
     """Seconds the adapter may take to answer one request."""
     recordings: bool = True
     coverage: bool = True
     """Run the coverage-guided cases (the coverage goal needs them)."""
+    deep: bool = True
+    """Run the deep runs (and count them in the goal)."""
     traces: tuple[Trace, ...] = ()
     check_protocol: bool = False
     shrink_budget: int = 5000
+    """Most candidates a shrink runs."""
+    shrink_seconds: float = 20.0
+    """Shrinking goes on until the time budget ends, but for at least this long."""

@@ -1,29 +1,37 @@
-"""Shrinking a divergence to a minimal case: fewest steps, then smallest parameters and items.
+"""Shrinking a failure to a minimal case: fewest steps, then smallest parameters and items.
 
-`shrink_mismatch(mismatch, test)` only ever keeps candidates that `test` (a run on the
-adapter) still finds diverging, so the result is a real divergence, never a
-guess. The passes, repeated until none makes progress:
+`shrink_mismatch(mismatch, test)` only ever keeps candidates that `test` (a run on
+the adapter) still finds failing the same way — a wrong answer, or the same
+breach of the protocol (the adapter exits, or writes a non-answer) — so the
+result is a real failure, never a guess. The passes, cheapest first, repeated
+until none makes progress (the items' pass runs once, last):
 
 1. drop every step that changed nothing in the model (failed sends, empty
-   receives, observers) at once — long random runs are mostly such steps;
-2. delete chunks of steps, halving the chunk size down to single steps, so
-   that no single step can be removed from the result; then, on short cases,
-   replace one step by another operation where that lets another step go;
-3. lower capacity, then cap: small values (up to `SCAN`) to the smallest that
-   still diverges, larger ones by bisection (a divergence at capacity 5e9 is
-   lowered in about 33 runs, never one run per value);
-4. renumber the items 1, 2, 3, ... in order of appearance, or, if the bug needs
-   large items, lower each item's magnitude by bisection (items stay distinct).
+   receives, observers) at once — long runs are mostly such steps;
+2. lower cap, then capacity: small values (up to `SCAN`) to the smallest that
+   still fails, larger ones by bisection (a failure at capacity 5e9 is lowered
+   in about 33 runs, never one run per value); each candidate comes without
+   the steps its smaller parameters make idle, so a long case shrinks at once;
+3. delete steps from the last to the first, growing a deletion that works by
+   doubling (then bisecting back), so that no single step can be removed from
+   the result; then, on short cases, replace one step by another operation
+   where that lets another step go;
+4. renumber the items 1, 2, 3, ... in order of appearance, or, if the failure
+   needs large items, lower each item: first to the values where ports wrap
+   or round (2^k - 1, 2^k, 2^k + 1 for k = 7, 8, 15, 16, 31, 32, 53, 63: a port
+   that reads items as doubles fails first at 2^53 + 1), then by bisection.
 
-Each kept candidate is cut at its own first divergence, so the last step of
-the result is always the wrong answer. A `Budget` bounds the whole shrink
-(runs as its steps, and time): when it runs out, the smallest divergence seen
-so far is the result.
+Each kept candidate is cut at its own first failure, so the last step of the
+result is always the failing one. A `Budget` bounds the whole shrink (runs as
+its steps, and time): when it runs out, the smallest failure seen so far is
+the result, and `Shrunk.complete` is False (otherwise the result is
+1-minimal: no single step can go).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from tidegate import model
 from tidegate.model import Op, OpName
@@ -35,7 +43,20 @@ Test = Callable[[Case], Mismatch | None]
 
 SCAN = 64
 """Capacities and caps up to this are lowered one value at a time (to the smallest that
-diverges); above it, by bisection."""
+fails); above it, by bisection."""
+
+_WIDTHS = (7, 8, 15, 16, 31, 32, 53, 63)
+BOUNDARIES = tuple(sorted({2**k + d for k in _WIDTHS for d in (-1, 0, 1)}))
+"""Magnitudes at which integers wrap (two's complement, unsigned) or stop being exact doubles."""
+
+
+class Shrunk(NamedTuple):
+    """The smallest failure found, how many candidates ran, and whether every pass ran to
+    its end (the budget lasted)."""
+
+    mismatch: Mismatch
+    runs: int
+    complete: bool
 
 
 class _Shrinker:
@@ -45,6 +66,9 @@ class _Shrinker:
         self.budget = budget
         self.attempts = 0
         self.tried: set[Case] = set()
+        self.idle_matters = False
+        """Set once dropping idle steps lost the failure: the bug lives in steps the model
+        calls idle, which are kept from then on."""
 
     @property
     def out(self) -> bool:
@@ -59,7 +83,9 @@ class _Shrinker:
         self.attempts += 1
         self.budget.spend()
         found = self.test(case)
-        if found is None or _case_size(found.case) > _case_size(self.best.case):
+        if found is None or not found.same_kind(self.best):
+            return False
+        if _case_size(found.case) > _case_size(self.best.case):
             return False
         self.best = found
         return True
@@ -72,27 +98,50 @@ class _Shrinker:
         return Case(self.best.case.capacity, self.best.case.cap, tuple(ops))
 
     def drop_idle_steps(self) -> bool:
-        state = model.new(self.best.case.capacity, self.best.case.cap)
-        kept = []
-        for op in self.ops[:-1]:
-            after = model.apply(state, op).state
-            if after != state:
-                kept.append(op)
-            state = after
-        return len(kept) + 1 < len(self.ops) and self.attempt(self.with_ops([*kept, self.ops[-1]]))
+        """Drop every step but the last that changes nothing in the model, in one run."""
+        if self.idle_matters:
+            return False
+        compact = _compact(self.best.case)
+        if len(compact.ops) == len(self.ops):
+            return False
+        if self.attempt(compact):
+            return True
+        self.idle_matters = True
+        return False
 
     def delete_chunks(self) -> bool:
+        """Delete steps from the last to the first; where one can go, grow the deletion.
+
+        At each position one step is tried first; when it can go, the deletion
+        doubles leftwards while it still can, then bisects back. A case of which
+        no step can go costs one run per step; a long stretch that can go, a few
+        runs per doubling.
+        """
         progress = False
-        size = max(1, len(self.ops) // 2)
-        while size >= 1 and not self.out:
-            start = len(self.ops) - size
-            while start >= 0 and not self.out:
-                ops = self.ops
-                if self.attempt(self.with_ops(ops[:start] + ops[start + size :])):
-                    progress = True
-                start = min(start, len(self.ops)) - size
-            size //= 2
+        end = len(self.ops)
+        while end > 0 and not self.out:
+            end = min(end, len(self.ops))
+            base = self.ops
+            if not self._without(base, end - 1, end):
+                end -= 1
+                continue
+            progress = True
+            good, size = 1, 2
+            while size <= end and self._without(base, end - size, end):
+                good, size = size, size * 2
+            bad = min(size, end + 1)
+            while bad - good > 1 and not self.out:
+                middle = (good + bad) // 2
+                if self._without(base, end - middle, end):
+                    good = middle
+                else:
+                    bad = middle
+            end -= good
         return progress
+
+    def _without(self, ops: tuple[Op, ...], start: int, end: int) -> bool:
+        """Try `ops` without the steps [start, end)."""
+        return self.attempt(self.with_ops(ops[:start] + ops[end:]))
 
     def swap_and_delete(self, longest: int = 12) -> bool:
         """Replace one step by another operation so that some other step can go.
@@ -119,10 +168,18 @@ class _Shrinker:
         return False
 
     def lower_parameters(self) -> bool:
-        best = self.best.case
-        capacity = self._lower(best.capacity, 1, lambda c: Case(c, self.best.case.cap, self.ops))
-        cap = self._lower(best.cap, 0, lambda k: Case(self.best.case.capacity, k, self.ops))
+        # cap first: a failure of the channel's seldom needs the backlog, and without it
+        # the queue's steps turn idle.
+        cap = self._lower(self.best.case.cap, 0, lambda k: self._shape(self.best.case.capacity, k))
+        capacity = self._lower(
+            self.best.case.capacity, 1, lambda c: self._shape(c, self.best.case.cap)
+        )
         return capacity or cap
+
+    def _shape(self, capacity: int, cap: int) -> Case:
+        """The current steps at other parameters, less the steps those make idle."""
+        case = Case(capacity, cap, self.ops)
+        return case if self.idle_matters else _compact(case)
 
     def _lower(self, value: int, floor: int, case: Callable[[int], Case]) -> bool:
         """Lower one parameter from `value` toward `floor`: the smallest value that diverges
@@ -140,34 +197,58 @@ class _Shrinker:
                 low = middle
         return progress
 
-    def lower_items(self) -> bool:
+    def lower_items(self, most: int = 32) -> bool:
         order = list(dict.fromkeys(op.item for op in self.ops if op.item is not None))
         small = {item: n for n, item in enumerate(order, 1)}
         if order != list(small.values()) and self.attempt(self.with_ops(_renamed(self.ops, small))):
             return True
+        if len(order) > most:
+            # One at a time is for a few items that matter, not for a long run's thousands.
+            return False
         progress = False
         for item in order:
-            progress |= self._bisect_item(item)
+            progress |= self._lower_item(item)
         return progress
 
-    def _bisect_item(self, item: int) -> bool:
-        """Lower |item| to the smallest magnitude that still diverges, keeping its sign."""
+    def _lower_item(self, item: int) -> bool:
+        """Lower |item| to a smaller magnitude that still fails, keeping it distinct."""
         found = False
         # A positive item reads smaller than its negative twin: try flipping the sign first.
-        if item < 0 and -item not in {op.item for op in self.ops}:
-            found = self.attempt(self.with_ops(_renamed(self.ops, {item: -item})))
-            item = -item if found else item
+        if item < 0 and self._rename(item, -item):
+            item, found = -item, True
         sign = -1 if item < 0 else 1
-        low, high = 0, abs(item)
+        low = 0
+        for magnitude in BOUNDARIES:
+            if magnitude >= abs(item) or self.out:
+                break
+            if self._rename(item, sign * magnitude):
+                item, found = sign * magnitude, True
+                break
+            low = magnitude
+        high = abs(item)
         while high - low > 1 and not self.out:
             middle = (low + high) // 2
-            value = sign * middle
-            used = {op.item for op in self.ops}
-            if value not in used and self.attempt(self.with_ops(_renamed(self.ops, {item: value}))):
-                item, high, found = value, middle, True
+            if self._rename(item, sign * middle):
+                item, high, found = sign * middle, middle, True
             else:
                 low = middle
         return found
+
+    def _rename(self, item: int, value: int) -> bool:
+        used = {op.item for op in self.ops}
+        return value not in used and self.attempt(self.with_ops(_renamed(self.ops, {item: value})))
+
+
+def _compact(case: Case) -> Case:
+    """`case` without the steps, but the last, that change nothing in the model."""
+    state = model.new(case.capacity, case.cap)
+    kept = []
+    for op in case.ops[:-1]:
+        after = model.apply(state, op).state
+        if after != state:
+            kept.append(op)
+        state = after
+    return Case(case.capacity, case.cap, (*kept, *case.ops[-1:]))
 
 
 def _renamed(ops: tuple[Op, ...], names: dict[int, int]) -> list[Op]:
@@ -179,14 +260,12 @@ def _case_size(case: Case) -> tuple[int, int, int, int]:
     return (len(case.ops), case.capacity, case.cap, items)
 
 
-def shrink_mismatch(
-    mismatch: Mismatch, test: Test, budget: Budget | int = 5000
-) -> tuple[Mismatch, int]:
-    """A minimal divergence found from `mismatch`, and how many candidates were run.
+def shrink_mismatch(mismatch: Mismatch, test: Test, budget: Budget | int = 5000) -> Shrunk:
+    """A minimal failure found from `mismatch` (see the module docstring).
 
     `budget` bounds the runs (its steps; an int is a budget of that many runs and
-    no time limit); the result is the smallest divergence seen so far when it
-    runs out.
+    no time limit); the result is the smallest failure seen so far when it runs
+    out.
     """
     if isinstance(budget, int):
         budget = Budget(steps=budget)
@@ -194,14 +273,16 @@ def shrink_mismatch(
     try:
         for _ in range(8):
             progress = shrinker.drop_idle_steps()
+            progress |= shrinker.lower_parameters()
             progress |= shrinker.delete_chunks()
             progress |= shrinker.swap_and_delete()
-            progress |= shrinker.lower_parameters()
-            progress |= shrinker.lower_items()
             if not progress or shrinker.out:
                 break
+        # Items last: renumbering makes every candidate new, which would undo the record
+        # of the deletions already tried.
+        shrinker.lower_items()
     except BudgetExhausted:
         pass  # a candidate run that outlasted the budget: what was kept stands
     except KeyboardInterrupt:
-        budget.interrupt()  # the caller reports the divergence as found so far
-    return shrinker.best, shrinker.attempts
+        budget.interrupt()  # the caller reports the failure as found so far
+    return Shrunk(shrinker.best, shrinker.attempts, not shrinker.out)

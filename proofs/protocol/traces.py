@@ -55,14 +55,18 @@ class Trace:
         return dumps({"id": self.id, "capacity": self.capacity, "cap": self.cap, "steps": steps})
 
 
-def model_results(capacity: int, cap: int, ops: Iterable[Op]) -> list[Answer]:
-    """The model's answer to each of `ops`, fed in order to a fresh `new(capacity, cap)`."""
+def model_answer_stream(capacity: int, cap: int, ops: Iterable[Op]) -> Iterator[Answer]:
+    """The model's answer to each of `ops`, fed in order to a fresh `new(capacity, cap)`,
+    each worked out when it is asked for (a checker works while its adapter answers)."""
     state = model.new(capacity, cap)
-    answers = []
     for op in ops:
         state, answer, _ = model.apply(state, op)
-        answers.append(answer)
-    return answers
+        yield answer
+
+
+def model_results(capacity: int, cap: int, ops: Iterable[Op]) -> list[Answer]:
+    """The model's answer to each of `ops`, fed in order to a fresh `new(capacity, cap)`."""
+    return list(model_answer_stream(capacity, cap, ops))
 
 
 def model_trace(trace_id: str, capacity: int, cap: int, ops: Sequence[Op]) -> Trace:

@@ -25,8 +25,10 @@ from tidegate.proofs.protocol.adapter import Adapter
 from tidegate.proofs.protocol.traces import recorded_traces
 
 SETTINGS = Settings(recordings=False, max_examples=40)
-PROBES_ONLY = Settings(recordings=False, max_examples=0, check_protocol=True)
-"""Only `--check-protocol`'s malformed requests: what an adapter's request parsing gets wrong."""
+PROBES_ONLY = Settings(
+    recordings=False, coverage=False, deep=False, max_examples=0, check_protocol=True
+)
+"""Only `--check-protocol`'s probes: what an adapter's request parsing gets wrong."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ WIDE_BUGS = {
     "items-32bit": Expected(1, 0, 2, 2**31),
     "capacity-over-32": Expected(33, 0, 1, 0),
     "cap-over-16": Expected(1, 17, 18, 18),
+    # Items read through a double: 2^53 + 1 is the smallest that comes back changed.
+    "items-double": Expected(1, 0, 2, 2**53 + 1),
 }
 
 
@@ -119,9 +123,10 @@ def test_check_protocol_fails_a_port_that_takes_bools_for_ints() -> None:
     assert outcome.verdict is Verdict.FAIL and outcome.found is None
     assert outcome.protocol is not None
     assert outcome.protocol.failures[:2] == [
-        '{"op":"new","capacity":true,"cap":1}  (capacity is a bool): '
+        '{"op":"try_send","item":true}  (rule 2: true is not an integer): '
+        "expected err BadRequest, got err Full",
+        '{"op":"new","capacity":true,"cap":1}  (rule 2: capacity true): '
         "expected err BadRequest, got ok null",
-        '{"op":"try_send","item":true}  (item is a bool): expected err BadRequest, got ok null',
     ]
 
 
@@ -135,7 +140,12 @@ def test_check_protocol_requires_bad_request_for_non_objects_and_a_missing_op() 
     assert outcome.protocol is not None
     assert [line.split("  ")[0] for line in outcome.protocol.failures] == [
         "[1]",
+        "[1]",
         '"try_recv"',
+        "7",
+        "true",
+        "null",
+        "{}",
         '{"item":1}',
         '{"op":5}',
     ]
@@ -143,3 +153,15 @@ def test_check_protocol_requires_bad_request_for_non_objects_and_a_missing_op() 
         line.endswith("expected err BadRequest, got err Unsupported")
         for line in outcome.protocol.failures
     )
+
+
+def test_check_protocol_names_an_answered_blank_line() -> None:
+    outcome = conform(f"{PORT} answers-blank-lines", PROBES_ONLY)
+    assert outcome.verdict is Verdict.FAIL and outcome.protocol is not None
+    assert outcome.protocol.failures == [
+        "''  (rule 1: an empty line gets no answer): expected no answer, got err BadRequest",
+        "'  \\t \\r'  (rule 1: spaces, tabs and a carriage return get no answer): "
+        "expected no answer, got err BadRequest",
+        "'\\r'  (rule 1: a carriage return alone gets no answer): "
+        "expected no answer, got err BadRequest",
+    ]

@@ -13,11 +13,18 @@ from pathlib import Path
 import pytest
 
 from tests.support.adapters import PORT
+from tidegate.model import OK, Ok, Op, OpName
 from tidegate.proofs.cli import main
+from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import SMALL_BOUNDS, CoverageKind, kinds_of, reachable_kinds
+from tidegate.proofs.conform.deep import DEEP_RUNS
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
+from tidegate.proofs.conform.probes import PROBES
+from tidegate.proofs.conform.report import step_table
+from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.conform.session import Settings, conform
 from tidegate.proofs.core import ExitCode, Verdict
+from tidegate.proofs.protocol.adapter import Breach
 from tidegate.proofs.protocol.subjects import make_runner
 from tidegate.proofs.protocol.traces import load_traces
 from tidegate.proofs.recordings.replay import replay_trace
@@ -28,8 +35,9 @@ SLOW = [
     pytest.mark.slow,
     pytest.mark.skipif(os.environ.get("TIDEGATE_SLOW") != "1", reason="long run: TIDEGATE_SLOW=1"),
 ]
-# Recordings, every coverage case and the anchor runs: the smallest run that meets the goal.
-QUICK = Settings(max_examples=len(ANCHORS))
+# Recordings, every coverage case and the anchor runs: the smallest run that meets the goal
+# without the deep runs (about 10 s more; test_deep.py and one test here run them).
+QUICK = Settings(max_examples=len(ANCHORS), deep=False)
 
 
 def tidegate(*args: str) -> subprocess.CompletedProcess[str]:
@@ -42,21 +50,24 @@ def tidegate(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(("subject", "recordings"), [("model", False), ("impl", True)])
-def test_tidegate_serve_conforms(subject: str, recordings: bool) -> None:
+@pytest.mark.parametrize(("subject", "deep"), [("model", False), ("impl", True)])
+def test_tidegate_serve_conforms(subject: str, deep: bool) -> None:
     # The model replays the recordings in-process in test_recordings; once through a pipe is enough.
-    outcome = conform(f"{SERVE} {subject}", replace(QUICK, recordings=recordings))
+    outcome = conform(f"{SERVE} {subject}", replace(QUICK, recordings=deep, deep=deep))
     assert outcome.error is None and outcome.found is None
     assert outcome.verdict is Verdict.PASS
     assert outcome.covered == outcome.reachable
-    assert [p.name for p in outcome.phases] == ["traces", "coverage", "random"][1 - recordings :]
+    assert outcome.deep_run == outcome.deep_planned == (DEEP_RUNS if deep else 0)
+    phases = ["traces", "coverage", "random", "deep"] if deep else ["coverage", "random"]
+    assert [p.name for p in outcome.phases] == phases
 
 
 def test_seed_oracle_conforms(oracle_path: Path) -> None:
     outcome = conform(str(oracle_path), Settings(max_examples=len(ANCHORS), check_protocol=True))
     assert outcome.verdict is Verdict.PASS, outcome.error or outcome.found
+    assert outcome.deep_run == DEEP_RUNS
     assert outcome.protocol is not None and outcome.protocol.failures == []
-    assert outcome.protocol.probes == 27
+    assert outcome.protocol.probes == len(PROBES)
 
 
 def test_coverage_cases_cover_every_reachable_kind() -> None:
@@ -164,3 +175,36 @@ def in_process(*args: str) -> int:
 def test_default_conform_run_against_serve(subject: str) -> None:
     done = tidegate("conform", "--adapter", f"{SERVE} {subject}", "--check-protocol")
     assert done.returncode == ExitCode.OK, done.stdout
+
+
+def test_step_table_keeps_expected_and_got_apart() -> None:
+    # Wide answers once ran together: `ok 9007230264855657ok 9007230264855656`.
+    case = Case(1, 0, (Op(OpName.ENQUEUE_OR_SEND, 9007230264855657), Op(OpName.TRY_RECV)))
+    expected = (OK, OK, Ok(9007230264855657))
+    mismatch = Mismatch(case, expected, (OK, OK, Ok(9007230264855656)))
+    last = step_table(mismatch)[-1]
+    assert "ok 9007230264855657  ok 9007230264855656   <-- differs" in last
+    failed = Mismatch(case, expected, (OK, OK), Breach.EXITED, "it died")
+    assert step_table(failed)[-1].endswith("ok 9007230264855657  (exited)   <-- differs")
+
+
+def test_too_few_examples_say_why_the_goal_is_unmet(capsys: pytest.CaptureFixture[str]) -> None:
+    # No budget ended here: the words must not say one did.
+    args = ["--no-recordings", "--no-deep", "--max-examples", "3"]
+    code = in_process("conform", "--adapter", f"{SERVE} model", *args)
+    out = capsys.readouterr().out
+    assert code == ExitCode.INCONCLUSIVE, out
+    assert "goal: 181/181 kinds, 3/6 anchor runs, 0/0 deep runs" in out
+    assert "not a pass: 3 of the 6 anchor runs ran at least 100 steps (3 asked for by " in out
+    assert "budget" not in out
+
+
+def test_the_units_and_the_default_budget_are_explained(capsys: pytest.CaptureFixture[str]) -> None:
+    assert in_process("conform", "--help") == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "(default 60);" in help_text and "4 the adapter failed mid-run" in help_text
+    code = in_process("conform", "--adapter", f"{SERVE} model", "--no-recordings", "--no-deep")
+    assert code == ExitCode.OK
+    assert "(kinds = (state, operation, answer) combinations reachable at capacity 1-3" in (
+        capsys.readouterr().out
+    )

@@ -7,6 +7,7 @@ import pytest
 from tests.support.adapters import BAD, PORT
 
 pytest_plugins = ["pytester"]
+PARTS = ("protocol", "recordings", "coverage", "deep", "random")
 
 
 def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
@@ -18,12 +19,37 @@ def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
 
 def test_a_conforming_port_passes_every_item(pytester: pytest.Pytester) -> None:
     # Recordings through a pipe are covered by test_conform; here the items and their report.
+    # The deep runs through a pipe are covered by test_conform_deep; here the items' report.
     result = pytester.runpytest_inprocess(
-        "--tidegate-adapter", PORT, "--tidegate-max-examples", "6", "-rA", "-k", "not recordings"
+        "--tidegate-adapter",
+        PORT,
+        "--tidegate-max-examples",
+        "6",
+        "-rA",
+        "-k",
+        "not recordings and not deep",
     )
-    result.assert_outcomes(passed=3, deselected=1)
+    result.assert_outcomes(passed=3, deselected=2)
+    result.stdout.fnmatch_lines(["collected 5 items / 2 deselected / 3 selected"])
     for part in ("protocol", "coverage", "random"):
-        result.stdout.fnmatch_lines([f"PASSED *tidegate::{part}"])
+        result.stdout.fnmatch_lines([f"PASSED tidegate::{part}"])
+
+
+def test_items_are_collected_and_selected_by_node_id(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_theirs="def test_one():\n    assert True\n")
+    result = pytester.runpytest_inprocess("--tidegate-adapter", PORT, "--collect-only", "-q")
+    result.stdout.fnmatch_lines(
+        ["test_theirs.py::test_one", *(f"tidegate::{part}" for part in PARTS), "6 tests collected*"]
+    )
+    # Named on the command line, an item runs alone (and nothing else is collected).
+    result = pytester.runpytest_inprocess(
+        "--tidegate-adapter", PORT, "tidegate::coverage", "tidegate::protocol", "-rA"
+    )
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["collected 2 items", "PASSED tidegate::protocol"])
+    result = pytester.runpytest_inprocess("--tidegate-adapter", PORT, "tidegate::bogus")
+    result.stdout.fnmatch_lines(["*tidegate::bogus: no such conformance item; the items are *"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED
 
 
 def test_a_broken_port_fails_with_the_minimal_trace(pytester: pytest.Pytester) -> None:
@@ -35,7 +61,7 @@ def test_a_broken_port_fails_with_the_minimal_trace(pytester: pytest.Pytester) -
     result.stdout.fnmatch_lines(
         [
             "_* tidegate::recordings _*",
-            "*1  try_recv                err Empty       err Disconnected   <-- differs",
+            "*1  try_recv                err Empty  err Disconnected   <-- differs",
             '{"id":"minimal","capacity":1,"cap":0,"steps":[{"op":"close"*',
         ],
         consecutive=False,
@@ -46,7 +72,12 @@ def test_a_crashing_adapter_fails_the_item_with_its_error(pytester: pytest.Pytes
     result = pytester.runpytest_inprocess(
         "--tidegate-adapter", f"{BAD} crash 3", "-k", "recordings"
     )
-    result.assert_outcomes(failed=1, deselected=3)
+    result.assert_outcomes(failed=1, deselected=4)
     result.stdout.fnmatch_lines(
-        ["adapter error: during tokio-1-0*", "*RuntimeError: port panicked*"], consecutive=False
+        [
+            "adapter failure in tokio-1-0; minimal trace*",
+            "*(exited)   <-- differs",
+            "*RuntimeError: port panicked*",
+        ],
+        consecutive=False,
     )
