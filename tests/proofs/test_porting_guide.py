@@ -31,3 +31,47 @@ def test_a_recording_that_does_not_show_a_rule_is_refused() -> None:
     # tokio-1-36 has cap 0 and never spills: it cannot show "spill".
     spill = next(r for r in RULES if r.key == "spill")
     assert showing(spill, [TRACES["tokio-1-36"]]) == []
+
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _help(*command: str) -> str:
+    """The `--help` text of `tidegate COMMAND`, on one line."""
+    from tidegate.proofs.cli import build_parser
+
+    parser = build_parser()
+    for name in command:
+        parser = parser._subparsers._group_actions[0].choices[name]  # type: ignore[union-attr,index]
+    return " ".join(parser.format_help().split())
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["PORTING.md", "README.md", "tidegate --help", "tidegate conform --help"],
+)
+def test_every_exit_code_is_documented_alike(where: str) -> None:
+    text = {
+        "PORTING.md": GUIDE,
+        "README.md": README[README.index("## Exit codes") :],
+        "tidegate --help": _help(),
+        "tidegate conform --help": _help("conform"),
+    }[where]
+    text = " ".join(text.replace("*", "").split())
+    for code, word in [
+        (0, "conform|holds"),
+        (1, "diverged"),
+        (2, "usage"),
+        (3, "inconclusive|not a pass|not met"),
+    ]:
+        assert re.search(rf"\b{code}\b[^.;]*?({word})", text), f"{where}: exit {code}"
+    assert re.search(r"\b4\b[^.;]*?adapter (failed|fails)", text), f"{where}: exit 4"
+
+
+def test_the_guide_counts_the_probes_and_warns_of_doubles() -> None:
+    from tidegate.proofs.conform.probes import PROBES
+
+    guide = " ".join(GUIDE.split())
+    assert f"({len(PROBES)} lines:" in guide
+    assert "JSON.parse" in guide and "2^53 + 1 comes back as 2^53" in guide
+    assert "does it flush standard output after each answer?" in guide
