@@ -24,7 +24,7 @@ from tidegate.proofs.protocol.adapter import Adapter
 from tidegate.proofs.protocol.wire import CAP_MAX, CAPACITY_MAX, WireError, reply_from_wire
 
 I64_MAX = 2**63 - 1
-BLANK_WAIT = 0.2
+BLANK_WAIT = 0.5
 """Seconds to wait, after a blank line, for an answer that must not come."""
 
 
