@@ -97,7 +97,9 @@ def _check_bounds(shared: Explorations, bounds: Bounds, ctx: CheckContext) -> Ch
 
 
 def _check_witnesses(shared: Explorations, ctx: CheckContext) -> CheckResult:
-    """PASS when every answer is reached within some bound set (Disconnected: off-contract)."""
+    """PASS when every answer is reached within some bound set (Disconnected: off-contract);
+    FAIL when one is not, though every bound set was explored to the end; INCONCLUSIVE
+    when one is not and some exploration was cut short (or all are reached but one was)."""
     explorations = shared.all(ctx)
     best: dict[str, Trace | None] = {}
     off_contract: dict[str, bool] = {}
@@ -115,10 +117,17 @@ def _check_witnesses(shared: Explorations, ctx: CheckContext) -> CheckResult:
         sum(best[n] is not None for n in required),
         f"of {len(required)} answers reached",
     )
+    complete = all(r.complete for r in explorations)
     for name in required:
-        if best[name] is None:
+        if best[name] is not None:
+            continue
+        if complete:
             result.verdict = Verdict.FAIL
             result.details.append(f"never reached: {name} (a property may hold vacuously)")
+        elif result.verdict is Verdict.PASS:
+            # The part of the state space left unexplored may reach it.
+            result.verdict = Verdict.INCONCLUSIVE
+            result.details.append(f"not reached before the exploration budget ran out: {name}")
     for name, is_off in off_contract.items():
         if is_off:
             how = "answered by an off-contract probe" if best[name] else "never answered"
@@ -126,7 +135,7 @@ def _check_witnesses(shared: Explorations, ctx: CheckContext) -> CheckResult:
                 f"{name} is unreachable by contract (only try_recv after drop_receiver, "
                 f"which PROTOCOL.md traces never issue); the model: {how}"
             )
-    if result.verdict is Verdict.PASS and not all(r.complete for r in explorations):
+    if result.verdict is Verdict.PASS and not complete:
         result.verdict = Verdict.INCONCLUSIVE
         result.details.append("some exploration was cut short by its budget")
     return result
