@@ -21,10 +21,14 @@ from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.report import progress
 
+SERVE_IMPL = shlex.join([sys.executable, "-m", "tidegate.proofs", "serve", "--subject", "impl"])
+"""The adapter verify checks: `tidegate serve --subject impl`, started as a port's would be."""
 
-def check_conform(ctx: CheckContext) -> CheckResult:
-    """PASS when `tidegate serve --subject impl` conforms; FAIL shows the minimal trace."""
-    command = shlex.join([sys.executable, "-m", "tidegate.proofs", "serve", "--subject", "impl"])
+
+def check_conform(ctx: CheckContext, adapter: str = SERVE_IMPL) -> CheckResult:
+    """PASS when the adapter `adapter` starts (by default `SERVE_IMPL`) conforms; FAIL shows
+    the minimal trace, or the adapter's error; INCONCLUSIVE when the coverage goal was not
+    met (see `tidegate.proofs.conform.session.conform`)."""
     sizes = PROFILES[ctx.profile].conform
     settings = Settings(
         seed=ctx.seed,
@@ -36,7 +40,7 @@ def check_conform(ctx: CheckContext) -> CheckResult:
         check_protocol=True,
     )
     with progress(ctx.console, "conform serve --subject impl", planned_cases(settings)) as tick:
-        outcome = conform(command, settings, tick)
+        outcome = conform(adapter, settings, tick)
     result = CheckResult(
         name="conform (serve impl)",
         verdict=outcome.verdict,

@@ -17,22 +17,27 @@ from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.interleave.bounds import with_variant
 from tidegate.proofs.interleave.explore import InterleaveExploration, explore_all, explore_random
 from tidegate.proofs.interleave.verdict import summarize
+from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops
 from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.report import progress
 
 
-def check_interleave(ctx: CheckContext) -> CheckResult:
-    """Explore every scenario of the profile; see the module docstring for the verdict."""
+def check_interleave(ctx: CheckContext, loops: Loops = REFERENCE_LOOPS) -> CheckResult:
+    """Explore every scenario of the profile with `loops` (by default the implementation's;
+    other loops run without the model in lockstep); see the module docstring for the
+    verdict."""
     sizes = PROFILES[ctx.profile].interleave
     deadline = time.monotonic() + sizes.budget
     explorations: list[InterleaveExploration] = []
     with progress(ctx.console, "protocol interleavings (scenarios)", len(sizes.scenarios)) as tick:
         for done, scenario in enumerate(sizes.scenarios, 1):
-            explorations.append(explore_all(scenario, deadline=deadline))
+            explorations.append(explore_all(scenario, loops, deadline=deadline))
             tick(done)
         for variant in Variant if sizes.random_runs else ():
             (scenario,) = with_variant((sizes.random_scenario,), variant)
-            explorations.append(explore_random(scenario, runs=sizes.random_runs, seed=ctx.seed))
+            explorations.append(
+                explore_random(scenario, loops, runs=sizes.random_runs, seed=ctx.seed)
+            )
     summary = summarize(explorations)
     details = list(summary.failures)
     verdict = summary.verdict

@@ -10,15 +10,14 @@ the contracts the model ships catch the bug, not a copy of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 import tidegate.model.subject
-from tidegate.model import CLOSED, Ok, Subject, Transition
-from tidegate.model import try_drain_one as model_try_drain_one
+from tests.support import broken_model
+from tidegate.model import Subject, Transition
 from tidegate.proofs.cli import main
 from tidegate.proofs.core import CheckContext, Profile, Verdict
 from tidegate.proofs.crosshair.check import crosshair_result
@@ -88,29 +87,12 @@ def test_a_false_invariant_is_caught_with_a_shortest_counterexample() -> None:
     assert [str(s.op) for s in outcome.counterexample.steps] == ["enqueue_or_send(1)"]
 
 
-def _drain_newest(s: Subject) -> Transition:
-    """try_drain_one with the drain order flipped: the backlog's back goes first."""
-    if not s.queue.backlog:
-        return Transition(s, Ok(False))
-    flipped = replace(s, queue=replace(s.queue, backlog=s.queue.backlog[::-1]))
-    t = model_try_drain_one(flipped)
-    if t.answer == Ok(False):
-        return Transition(s, t.answer)
-    rest = t.state.queue.backlog[::-1]
-    return Transition(
-        replace(t.state, queue=replace(t.state.queue, backlog=rest)), t.answer, t.discarded
-    )
-
-
-def _drain_forgets(s: Subject) -> Transition:
-    """try_drain_one that loses the front item on a closed channel without reporting it."""
-    t = model_try_drain_one(s)
-    return Transition(t.state, t.answer) if t.answer == CLOSED else t
-
-
 @pytest.mark.parametrize(
     ("broken", "fails", "steps"),
-    [(_drain_newest, "order", 5), (_drain_forgets, "no_silent_loss", 4)],
+    [
+        (broken_model.drain_newest_first, "order", 5),
+        (broken_model.drain_forgets_on_closed, "no_silent_loss", 4),
+    ],
 )
 def test_a_broken_model_transition_fails_its_invariant(
     monkeypatch: pytest.MonkeyPatch,
@@ -118,7 +100,7 @@ def test_a_broken_model_transition_fails_its_invariant(
     fails: str,
     steps: int,
 ) -> None:
-    monkeypatch.setattr("tidegate.model.try_drain_one", broken)
+    broken_model.substitute(monkeypatch, "try_drain_one", broken)
     r = explore(Bounds(1, 2, 4, 1))
     failed = {
         o.prop.name: o.counterexample

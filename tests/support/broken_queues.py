@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 
-from tidegate.impl import BackpressureQueue, ChannelFull, Closed, QueueFull, Sender
+from tidegate.impl import BackpressureQueue, ChannelClosed, ChannelFull, Closed, QueueFull, Sender
 
 from .differential_queues import DrainsNewestFirst, ForgetsOnClosedDrain
 
@@ -102,3 +102,15 @@ BREAKS = {
     "drain_propagates_closed_channel": ForgetsOnClosedDrain,
     "has_pending_tracks_backlog_state": PendingOnlyPastOne,
 }
+
+
+class NeverSpills(BackpressureQueue[int]):
+    """Ignores its backlog: the channel takes the item, or the answer is QueueFull."""
+
+    def enqueue_or_send(self, tx: Sender[int], item: int) -> None:
+        try:
+            tx.try_send(item)
+        except ChannelFull:
+            raise QueueFull(item) from None
+        except ChannelClosed:
+            raise Closed(item) from None
