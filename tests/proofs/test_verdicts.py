@@ -5,9 +5,9 @@ pass: each check of `tidegate verify` is driven out of its budget here and must
 say INCONCLUSIVE (or FAIL when nothing ran at all). Then every command of
 `tidegate` is run to each outcome it can reach, with real subjects (broken ones
 for the failures), and must exit with that outcome's code: 0 holds, 1 failed,
-2 usage or input error, 3 inconclusive. `COMMANDS_OUTCOMES` says which outcomes
-each command can reach; a command added to the parser without its rows fails
-`test_every_command_has_a_row_for_each_outcome_it_can_reach`.
+2 usage or input error, 3 inconclusive, 4 an adapter failed mid-run (conform).
+`COMMANDS_OUTCOMES` says which outcomes each command can reach; a command added to the
+parser without its rows fails `test_every_command_has_a_row_for_each_outcome_it_can_reach`.
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ def test_interleave_out_of_time_is_inconclusive(monkeypatch: pytest.MonkeyPatch)
 # --- every command: each outcome it can reach, and its exit code ---------------------------
 
 USAGE = "usage"
-EXIT = {Verdict.PASS: 0, Verdict.FAIL: 1, USAGE: 2, Verdict.INCONCLUSIVE: 3}
+ADAPTER_FAILED = "adapter failed"
+EXIT = {Verdict.PASS: 0, Verdict.FAIL: 1, USAGE: 2, Verdict.INCONCLUSIVE: 3, ADAPTER_FAILED: 4}
 """The exit codes README.md and every command's --help promise, written out."""
 
 COMMANDS_OUTCOMES: dict[str, set[Verdict | str]] = {
@@ -129,7 +130,7 @@ COMMANDS_OUTCOMES: dict[str, set[Verdict | str]] = {
     "replay": {Verdict.PASS, Verdict.FAIL, USAGE},
     "serve": {Verdict.PASS, USAGE},
     "protocol": {Verdict.PASS, USAGE},
-    "conform": {Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, USAGE},
+    "conform": {Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, USAGE, ADAPTER_FAILED},
     "traces": {Verdict.PASS, Verdict.FAIL, USAGE},
     "explore": {Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, USAGE},
     "interleave": {Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, USAGE},
@@ -241,7 +242,15 @@ ROWS: dict[str, list[Row]] = {
         Row(
             Verdict.PASS,
             "the implementation conforms",
-            argv("conform", "--adapter", SERVE_IMPL, "--no-recordings", "--max-examples", "6"),
+            argv(
+                "conform",
+                "--adapter",
+                SERVE_IMPL,
+                "--no-recordings",
+                "--no-deep",
+                "--max-examples",
+                "6",
+            ),
         ),
         Row(
             Verdict.FAIL,
@@ -251,9 +260,16 @@ ROWS: dict[str, list[Row]] = {
         Row(
             Verdict.INCONCLUSIVE,
             "too few runs for the coverage goal",
-            argv("conform", "--adapter", PORT, "--no-recordings", "--max-examples", "0"),
+            argv(
+                "conform", "--adapter", PORT, "--no-recordings", "--no-deep", "--max-examples", "0"
+            ),
         ),
-        Row(USAGE, "an adapter that crashes", argv("conform", "--adapter", f"{BAD} crash 3")),
+        Row(
+            ADAPTER_FAILED,
+            "an adapter that crashes",
+            argv("conform", "--adapter", f"{BAD} crash 3", "--no-recordings", "--no-deep"),
+        ),
+        Row(USAGE, "an adapter that cannot start", argv("conform", "--adapter", "/nonexistent/x")),
         Row(USAGE, "an empty adapter command", argv("conform", "--adapter", "")),
     ],
     "traces": [
@@ -409,5 +425,5 @@ def test_each_outcome_exits_with_its_code(
         code = stop.code  # type: ignore[assignment]
     out = capsys.readouterr()
     assert code == EXIT[row.outcome], f"{args}: exit {code}\n{out.out[-2000:]}\n{out.err[-2000:]}"
-    if row.outcome == USAGE:
+    if row.outcome in (USAGE, ADAPTER_FAILED):
         assert "error" in out.err
