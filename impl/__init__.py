@@ -6,7 +6,7 @@
 - `BackpressureQueue(cap)`: the reader-side queue (`enqueue_or_send`, `try_drain_one`);
 - `Notify`: the single-permit drain notification;
 - `run_reader`, `run_consumer`, `run_producer`: the protocol's loops as asyncio tasks, each
-  returning a report that places every item;
+  returning a report that places every item (`ConsumerCommand`: stop or close a consumer);
 - `DrainFirstQueue` / `Variant`: tidegate's own opt-in variants (the seed's queue is the default).
 
 Exported here: what a user of the queue, the channel and the loops needs, and the errors
@@ -17,7 +17,7 @@ Nothing in the queue awaits. This package never imports `tidegate.model`.
 """
 
 from tidegate.impl.channel import Receiver, ReceiverStatus, Sender
-from tidegate.impl.consumer import run_consumer, run_producer
+from tidegate.impl.consumer import ConsumerCommand, run_consumer, run_producer
 from tidegate.impl.errors import (
     BackpressureError,
     ChannelClosed,
@@ -68,6 +68,7 @@ __all__ = [
     "run_reader",
     "run_consumer",
     "run_producer",
+    "ConsumerCommand",
     "ReaderReport",
     "ReaderEnd",
     "ConsumerReport",

@@ -2,14 +2,18 @@
 
 `run_consumer` receives, pings the drain notification after every receive (the
 seed's contract: the ping announces the slot the receive just freed), then
-processes the item for `delay` seconds. `run_producer` stands for the other
-peers and tasks that send on clones of the same sender, waiting for room.
+processes the item. Processing that fails costs nothing but that item's
+processing: the ping has already gone out, and the loop goes on. Between two
+items its owner may ask it to stop or to close its receiver (`ConsumerCommand`).
+`run_producer` stands for the other peers and tasks that send on clones of the
+same sender, waiting for room.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+import enum
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
 from tidegate.impl.channel import Receiver, Sender
@@ -20,30 +24,57 @@ from tidegate.impl.reports import ConsumerEnd, ConsumerReport, ProducerEnd, Prod
 T = TypeVar("T")
 
 
+class ConsumerCommand(enum.Enum):
+    """What the consumer's owner may ask of it between two items (`run_consumer`'s `command`)."""
+
+    STOP = "stop"
+    """Drop the receiver now and end (STOPPED): the items still buffered are discarded
+    (reported in `discarded`), and parked sends fail."""
+    CLOSE = "close"
+    """Close the receiver (new sends fail, parked sends too) and go on receiving what is
+    buffered; the loop ends at END_OF_STREAM once the channel is empty."""
+
+
 async def run_consumer(
     rx: Receiver[T],
     notify: Notify,
     *,
     delay: float | Callable[[T], float] = 0.0,
+    process: Callable[[T], Awaitable[object]] | None = None,
     stop_after: int | None = None,
+    command: Callable[[], ConsumerCommand | None] | None = None,
     report: ConsumerReport[T] | None = None,
 ) -> ConsumerReport[T]:
-    """Receive until the stream ends (END_OF_STREAM) or `stop_after` items (STOPPED).
+    """Receive until the stream ends (END_OF_STREAM) or the consumer stops (STOPPED).
 
-    After each receive: record the item, `notify.notify_one()`, then sleep
-    `delay` seconds (a number, or a function of the item), which stands for the
-    processing. Sleeping 0 still yields to other tasks once. On STOPPED the
-    receiver is dropped and the items it discarded are reported in `discarded`.
+    Before each receive: with `stop_after` items received, or when `command()`
+    answers STOP, the receiver is dropped, the items it discarded are reported
+    in `discarded`, and the loop ends STOPPED; when `command()` answers CLOSE,
+    the receiver is closed and the loop goes on until `recv()` answers None
+    (END_OF_STREAM: closed, or every sender gone, and nothing buffered).
+
+    After each receive: record the item, `notify.notify_one()`, then process
+    it: `await process(item)` when given, else sleep `delay` seconds (a number,
+    or a function of the item; sleeping 0 still yields to other tasks once). If
+    `process` raises an Exception, the item is recorded in `failed` (it stays in
+    `delivered`: it was received) and the loop goes on; the ping went out
+    before processing began, so a failure never costs the reader a notification.
+
     The report is filled in place; on cancellation `end` is CANCELLED and the
     CancelledError is re-raised.
     """
     rep: ConsumerReport[T] = report if report is not None else ConsumerReport()
     try:
         while True:
-            if stop_after is not None and len(rep.delivered) >= stop_after:
+            asked = command() if command is not None else None
+            if asked is ConsumerCommand.STOP or (
+                stop_after is not None and len(rep.delivered) >= stop_after
+            ):
                 rep.discarded.extend(rx.drop())
                 rep.end = ConsumerEnd.STOPPED
                 return rep
+            if asked is ConsumerCommand.CLOSE:
+                rx.close()
             item = await rx.recv()
             if item is None:
                 rep.end = ConsumerEnd.END_OF_STREAM
@@ -51,7 +82,14 @@ async def run_consumer(
             rep.delivered.append(item)
             notify.notify_one()
             rep.pings += 1
-            await asyncio.sleep(delay(item) if callable(delay) else delay)
+            if process is None:
+                await asyncio.sleep(delay(item) if callable(delay) else delay)
+                continue
+            try:
+                await process(item)
+            except Exception:
+                # One item's processing failed; the consumer, and the pipeline, go on.
+                rep.failed.append(item)
     except asyncio.CancelledError:
         rep.end = ConsumerEnd.CANCELLED
         raise

@@ -33,9 +33,10 @@ class ConsumerEnd(enum.Enum):
     """Why the consumer loop ended."""
 
     END_OF_STREAM = "end-of-stream"
-    """`recv()` returned None: every sender dropped and the channel was empty."""
+    """`recv()` returned None: the channel was empty and every sender had dropped, or the
+    receiver had been closed (`ConsumerCommand.CLOSE`)."""
     STOPPED = "stopped"
-    """It had received `stop_after` items and dropped the receiver."""
+    """It had received `stop_after` items, or was told to stop, and dropped the receiver."""
     CANCELLED = "cancelled"
     """The consumer task was cancelled."""
 
@@ -81,11 +82,13 @@ class ReaderReport(Generic[T]):
 
 @dataclass
 class ConsumerReport(Generic[T]):
-    """What the consumer received (`delivered`, in order) and what its receiver's drop
-    discarded (`discarded`: items still buffered when it stopped)."""
+    """What the consumer received (`delivered`, in order), which of those its processing
+    failed on (`failed`, in order; each is also in `delivered`), and what its receiver's
+    drop discarded (`discarded`: items still buffered when it stopped)."""
 
     delivered: list[T] = field(default_factory=list)
     discarded: list[T] = field(default_factory=list)
+    failed: list[T] = field(default_factory=list)
     end: ConsumerEnd | None = None
     pings: int = 0
 

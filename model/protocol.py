@@ -25,10 +25,18 @@ Notify's permit and with where each task stands in its loop:
   (parked senders are served before anyone else, so the backlog's
   `try_drain_one` cannot take that slot).
 
+- E, S, X, the fault steps (each at most once in a run, when `start` enables it):
+  the consumer's next step with something gone wrong. E: the processing of the
+  item it last received raises; the item is recorded as failed (its ping went out
+  before processing began) and the step goes on as C's. S: between two items, the
+  consumer stops (as with `stop_after`). X: between two items, the consumer closes
+  its receiver (new sends fail, parked producers fail at their next step) and the
+  step goes on as C's: it receives what is buffered, then the stream ends.
+
 A step is what the task does between two of its awaits: nothing else happens
 in between, as under asyncio. `runnable(s)` lists who can step; `step(s, role)`
 is total: a role that cannot step leaves the state unchanged. Roles are "W",
-"R", "C", "P1", "P2", ...
+"R", "C", "P1", "P2", ..., then the fault steps "E", "S", "X".
 """
 
 from __future__ import annotations
@@ -36,10 +44,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tidegate.model.answers import CLOSED, OK, QUEUE_FULL
-from tidegate.model.channel import ReceiverState, channel_drop_receiver, channel_try_send
+from tidegate.model.channel import (
+    ReceiverState,
+    channel_close,
+    channel_drop_receiver,
+    channel_try_send,
+)
+from tidegate.model.errors import ModelValueError
 from tidegate.model.protocol_state import (
+    CLOSE,
     EOF,
+    FAULTS,
     PING,
+    RAISE,
+    STOP,
     ConsumerPos,
     ConsumerState,
     InboxEntry,
@@ -61,11 +79,17 @@ def start(
     producers: tuple[tuple[int, ...], ...] = (),
     stop_after: int | None = None,
     variant: Variant = Variant.SEED,
+    faults: tuple[str, ...] = (),
 ) -> ProtocolState:
-    """Every task at the top of its loop: nothing sent, nothing armed, no permit.
+    """Every task at the top of its loop: nothing sent, nothing armed, no permit; the
+    fault steps `faults` (a subset of `FAULTS`) enabled, each for once.
 
-    Raises ModelTypeError / ModelValueError on a bad `capacity` or `cap` (see `new`).
+    Raises ModelTypeError / ModelValueError on a bad `capacity` or `cap` (see `new`),
+    ModelValueError on a fault that is not in `FAULTS` or is named twice.
     """
+    unknown = [f for f in faults if f not in FAULTS]
+    if unknown or len(set(faults)) != len(faults):
+        raise ModelValueError(f"faults must be distinct fault steps of {FAULTS}, got {faults!r}")
     return ProtocolState(
         subject=new(capacity, cap),
         variant=variant,
@@ -73,11 +97,13 @@ def start(
         consumer=ConsumerState(stop_after=stop_after),
         producers=tuple(ProducerState(todo) for todo in producers),
         senders=1 + len(producers),
+        faults=tuple(f for f in FAULTS if f in faults),
     )
 
 
 def roles(s: ProtocolState) -> tuple[str, ...]:
-    """Every role of `s`, in the fixed order W, R, C, P1, P2, ..."""
+    """Every task's role in `s`, in the fixed order W, R, C, P1, P2, ... (the fault steps
+    are the consumer's, not roles of their own)."""
     return ("W", "R", "C") + tuple(f"P{i + 1}" for i in range(len(s.producers)))
 
 
@@ -94,7 +120,18 @@ def runnable(s: ProtocolState) -> tuple[str, ...]:
     for i, p in enumerate(s.producers):
         if p.pos in (ProducerPos.READY, ProducerPos.WOKEN, ProducerPos.FAILING):
             out.append(f"P{i + 1}")
-    return tuple(out)
+    return tuple(out) + _faults_runnable(s)
+
+
+def _faults_runnable(s: ProtocolState) -> tuple[str, ...]:
+    """The fault steps the consumer can take now: E while it processes an item, S and X
+    between two items (before its first step, or while it processes one)."""
+    c = s.consumer
+    if c.pos is not ConsumerPos.READY:
+        return ()
+    if c.processing:
+        return s.faults
+    return () if c.started else tuple(f for f in s.faults if f != RAISE)
 
 
 def finished(s: ProtocolState) -> bool:
@@ -126,6 +163,8 @@ def step(s: ProtocolState, role: str) -> ProtocolState:
         return _reader_step(s)
     if role == "C":
         return _consumer_step(s)
+    if role in FAULTS:
+        return _fault_step(replace(s, faults=tuple(f for f in s.faults if f != role)), role)
     return _producer_step(s, int(role[1:]) - 1)
 
 
@@ -256,7 +295,8 @@ def _drop_sender(s: ProtocolState) -> ProtocolState:
 
 
 def _consumer_step(s: ProtocolState) -> ProtocolState:
-    c = s.consumer
+    c = replace(s.consumer, started=True, processing=False)
+    s = replace(s, consumer=c)
     if c.stop_after is not None and len(c.delivered) >= c.stop_after:
         return _stop_consumer(s)
     ch = s.subject.channel
@@ -278,20 +318,39 @@ def _consumer_step(s: ProtocolState) -> ProtocolState:
         subject=replace(s.subject, channel=ch),
         producers=producers,
         parked=parked,
-        consumer=replace(c, delivered=c.delivered + (item,)),
+        consumer=replace(c, delivered=c.delivered + (item,), processing=True),
     )
     return _notify_one(s)
 
 
 def _stop_consumer(s: ProtocolState) -> ProtocolState:
     ch, lost = channel_drop_receiver(s.subject.channel)
+    c = replace(s.consumer, pos=ConsumerPos.STOPPED, discarded=lost, processing=False)
+    return _fail_parked(replace(s, subject=replace(s.subject, channel=ch), consumer=c))
+
+
+def _fail_parked(s: ProtocolState) -> ProtocolState:
+    """The receiver went away or closed: every parked send fails at its next step."""
     producers = s.producers
     for i in s.parked:
         producers = _set(producers, i, replace(producers[i], pos=ProducerPos.FAILING))
-    c = replace(s.consumer, pos=ConsumerPos.STOPPED, discarded=lost)
-    return replace(
-        s, subject=replace(s.subject, channel=ch), producers=producers, parked=(), consumer=c
-    )
+    return replace(s, producers=producers, parked=())
+
+
+# --- the fault steps ------------------------------------------------------------------
+
+
+def _fault_step(s: ProtocolState, fault: str) -> ProtocolState:
+    c = s.consumer
+    if fault == RAISE:
+        # Its ping went out before processing began: only the item's processing is lost.
+        s = replace(s, consumer=replace(c, failed=c.failed + c.delivered[-1:]))
+        return _consumer_step(s)
+    if fault == STOP:
+        return _stop_consumer(replace(s, consumer=replace(c, started=True)))
+    assert fault == CLOSE
+    ch = channel_close(s.subject.channel)
+    return _consumer_step(_fail_parked(replace(s, subject=replace(s.subject, channel=ch))))
 
 
 # --- the other producers --------------------------------------------------------------
@@ -333,8 +392,12 @@ def _set(
 
 
 __all__ = [
+    "CLOSE",
     "EOF",
+    "FAULTS",
     "PING",
+    "RAISE",
+    "STOP",
     "ConsumerPos",
     "ConsumerState",
     "InboxEntry",

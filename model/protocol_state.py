@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from tidegate.model.subject import Subject
 from tidegate.model.variants import Variant
 
+RAISE = "E"
+"""Fault step: the consumer's processing of the item it last received raises."""
+STOP = "S"
+"""Fault step: the consumer stops, dropping its receiver, between two items."""
+CLOSE = "X"
+"""Fault step: the consumer closes its receiver between two items, then drains it."""
+FAULTS = (RAISE, STOP, CLOSE)
+"""The fault steps, in the order `runnable` lists them. Each is the consumer's next step
+with something gone wrong, and each may happen at most once in a run."""
+
 PING = "ping"
 EOF = "eof"
 InboxEntry = int | str
@@ -78,12 +88,21 @@ class ReaderState:
 
 @dataclass(frozen=True)
 class ConsumerState:
-    """The consumer's position, what it received, and what its drop discarded."""
+    """The consumer's position, what it received, which of those its processing failed
+    on, and what its drop discarded.
+
+    `processing` is True while it is suspended processing the item it last received
+    (its next step resumes there); `started` once it has taken a step. Between two
+    items (not started, or processing) it may stop or close its receiver.
+    """
 
     pos: ConsumerPos = ConsumerPos.READY
     delivered: tuple[int, ...] = ()
     discarded: tuple[int, ...] = ()
     stop_after: int | None = None
+    started: bool = False
+    processing: bool = False
+    failed: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,8 @@ class ProtocolState:
     inv: all(-(2**63) <= x < 2**63 for p in self.producers for x in p.todo)
     inv: len(set(self.parked)) == len(self.parked)
     inv: all(0 <= i < len(self.producers) and self.producers[i].pos == ProducerPos.PARKED and self.producers[i].todo for i in self.parked)
+    inv: all(f in FAULTS for f in self.faults) and len(set(self.faults)) == len(self.faults)
+    inv: not self.consumer.processing or (self.consumer.delivered and self.consumer.pos == ConsumerPos.READY)
     """
 
     subject: Subject
@@ -122,3 +143,5 @@ class ProtocolState:
     producers: tuple[ProducerState, ...] = ()
     parked: tuple[int, ...] = ()
     senders: int = 1
+    faults: tuple[str, ...] = ()
+    """The fault steps (`FAULTS`) this run may still take, each at most once."""

@@ -118,13 +118,19 @@ _THOROUGH_BOUNDS = (
 )
 
 _TIGHT = DEFAULT_SCENARIOS[0]
+_FAULTS = DEFAULT_SCENARIOS[4]
 _THOROUGH_SCENARIOS = (
     *DEFAULT_SCENARIOS,
     Scenario.parse("capacity=2,cap=2,wire=4,producers=1"),
     Scenario.parse("capacity=2,cap=1,wire=4,stop=3"),
 )
 _LARGER = Scenario.parse("capacity=2,cap=4,wire=12,producers=3+3,stop=10")
-_ALL_FINDINGS = (Finding.DISCONNECT_WITH_ROOM, Finding.COALESCED, Finding.STARVED)
+_ALL_FINDINGS = (
+    Finding.DISCONNECT_WITH_ROOM,
+    Finding.COALESCED,
+    Finding.STARVED,
+    Finding.STRANDED,
+)
 
 PROFILES: dict[Profile, Sizes] = {
     Profile.QUICK: Sizes(
@@ -141,7 +147,11 @@ PROFILES: dict[Profile, Sizes] = {
             recordings=False, random_runs=len(ANCHORS), max_steps=500, deep=False, time_budget=60
         ),
         interleave=InterleaveSizes(
-            (*DEFAULT_SCENARIOS[:2], *with_variant((_TIGHT,), Variant.DRAIN_FIRST_ALL)),
+            (
+                *DEFAULT_SCENARIOS[:2],
+                _FAULTS,
+                *with_variant((_TIGHT,), Variant.DRAIN_FIRST_ALL),
+            ),
             seed_findings=(Finding.DISCONNECT_WITH_ROOM,),
             budget=8.0,
             random_runs=0,
@@ -164,8 +174,8 @@ PROFILES: dict[Profile, Sizes] = {
         interleave=InterleaveSizes(
             (
                 *DEFAULT_SCENARIOS,
-                *with_variant(DEFAULT_SCENARIOS[:3], Variant.DRAIN_FIRST),
-                *with_variant(DEFAULT_SCENARIOS[:3], Variant.DRAIN_FIRST_ALL),
+                *with_variant((*DEFAULT_SCENARIOS[:3], _FAULTS), Variant.DRAIN_FIRST),
+                *with_variant((*DEFAULT_SCENARIOS[:3], _FAULTS), Variant.DRAIN_FIRST_ALL),
             ),
             seed_findings=_ALL_FINDINGS,
             budget=60.0,

@@ -5,7 +5,9 @@ default, for the seed and for each of our variants (what `tidegate verify`
 explores per profile is in `tidegate.proofs.profiles`). Each scenario is there for
 one reason: wire-only with a tight cap (disconnect with room), a consumer that
 drops its receiver (every loss reported), three slots and three backlog items
-(pings coalesce), and another producer competing for the slot (starvation).
+(pings coalesce), another producer competing for the slot (starvation), and the
+consumer's faults (processing that raises, a stop and a close at any point
+between two items: every item still placed, every wake-up still delivered).
 """
 
 from __future__ import annotations
@@ -21,9 +23,15 @@ DEFAULT_SCENARIOS: tuple[Scenario, ...] = (
     Scenario.parse("capacity=1,cap=2,wire=3,stop=2"),
     Scenario.parse("capacity=3,cap=3,wire=6"),
     Scenario.parse("capacity=1,cap=1,wire=2,producers=2"),
+    Scenario.parse("capacity=1,cap=2,wire=3,faults=E+S+X"),
 )
 
-SEED_FINDINGS = (Finding.DISCONNECT_WITH_ROOM, Finding.STARVED, Finding.COALESCED)
+SEED_FINDINGS = (
+    Finding.DISCONNECT_WITH_ROOM,
+    Finding.STARVED,
+    Finding.COALESCED,
+    Finding.STRANDED,
+)
 """What the seed is expected to show at the default bounds."""
 
 REMOVED_BY = {

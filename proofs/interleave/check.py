@@ -1,7 +1,8 @@
 """The protocol between the tasks as a `tidegate verify` check, sized to the profile.
 
 The real reader, consumer and producer loops run under every schedule of each
-scenario (see `tidegate interleave`), with the protocol model in lockstep. The
+scenario (see `tidegate interleave`), the consumer's fault steps included where the
+scenario allows them, with the protocol model in lockstep. The
 check fails if a property breaks, if one of our variants shows a finding it
 claims to remove, or if the seed stops showing a finding it is known to show at
 those bounds (the explorer would have gone blind). It is inconclusive when the

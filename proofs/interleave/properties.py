@@ -36,6 +36,9 @@ class Finding(enum.Enum):
     DISCONNECT_WITH_ROOM = "disconnect while the channel had room"
     STARVED = "backlog starved by competing producers"
     COALESCED = "drain held to one item per notification when notifications coalesce"
+    STRANDED = "reader stranded with a backlog after the consumer went away"
+    """The consumer stopped (or its stream ended) and nothing tells the reader: it waits
+    for a notification that never comes, holding its backlog, until it is cancelled."""
 
 
 def awaits_channel(world: World) -> str | None:
@@ -130,6 +133,19 @@ def unannounced_slot(world: World) -> str | None:
             f"{world.reader_report.notifications} notifications and none is pending"
         )
     return None
+
+
+def stranded(world: World, stuck: list[str]) -> str | None:
+    """The reader was left waiting forever (`stuck`: the roles cancelled at the end) with
+    items in its backlog, after the consumer ended."""
+    rr, cr = world.reader_report, world.consumer_report
+    if "R" not in stuck or "C" in stuck or not rr.left:
+        return None
+    return (
+        f"the consumer ended ({cr.end.value if cr.end else '?'}) and the reader waited "
+        f"forever for a notification, holding {rr.left} in its backlog (reported as left "
+        "when it was cancelled)"
+    )
 
 
 def room_and_backlog(world: World) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from tidegate.impl.reports import ReaderEnd
 from tidegate.model import protocol
+from tidegate.model.protocol import FAULTS
 from tidegate.model.variants import Variant as ModelVariant
 from tidegate.proofs.interleave.properties import (
     Finding,
@@ -20,6 +21,7 @@ from tidegate.proofs.interleave.properties import (
     out_of_order,
     room_and_backlog,
     silent_losses,
+    stranded,
     unannounced_slot,
 )
 from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario, World
@@ -53,6 +55,7 @@ class Run:
                 scenario.producer_items(),
                 scenario.stop_after,
                 ModelVariant(scenario.variant.value),
+                scenario.faults,
             )
         self.schedule: list[str] = []
         self.violations: dict[InterleaveProperty, Event] = {}
@@ -71,19 +74,26 @@ class Run:
             self.world.cancel_rest()
 
     def runnable(self) -> list[str]:
-        return [] if self.finished else self.world.loop.runnable()
+        """The roles that can step now, then the fault steps the consumer can take."""
+        if self.finished:
+            return []
+        return self.world.loop.runnable() + self.world.fault_steps()
 
     def step(self, role: str, *, check: bool = True) -> None:
-        """Run `role`'s next step (KeyError if it cannot run), then check everything.
+        """Run `role`'s next step, or the fault step `role` (KeyError if it cannot run),
+        then check everything.
 
         With `check` False (replaying a prefix already checked) only the bookkeeping
         runs, and the model is not stepped.
         """
         w = self.world
         permit, pings = w.notify.has_permit, w.consumer_report.pings
-        w.loop.step(role)
+        if role in FAULTS:
+            w.take_fault(role)
+        else:
+            w.loop.step(role)
         self.schedule.append(role)
-        if role == "C" and permit and w.consumer_report.pings > pings:
+        if (role == "C" or role in FAULTS) and permit and w.consumer_report.pings > pings:
             self._coalesced = True  # this ping found the permit already stored
         if self.model is not None and check:
             self.model = protocol.step(self.model, role)
@@ -111,6 +121,7 @@ class Run:
         w = self.world
         if not w.all_done():
             self.stuck = w.cancel_rest()
+            self._note(Finding.STRANDED, stranded(w, self.stuck))
         self._note(InterleaveProperty.ORDER, out_of_order(w))
         self._note(InterleaveProperty.NO_SILENT_LOSS, silent_losses(w))
         self.finished = True
@@ -169,9 +180,11 @@ class Run:
             tuple(w.rx.buffered()),
             w.queue.backlog(),
             w.notify.has_permit,
-            tuple(w.loop.runnable()),
+            tuple(self.runnable()),
             tuple(cr.delivered),
             tuple(cr.discarded),
+            tuple(cr.failed),
+            w.rx.status.value,
             consumer_end,
             reader_end,
             tuple(rr.accepted),
@@ -193,6 +206,8 @@ class Run:
             protocol.runnable(s),
             c.delivered,
             c.discarded,
+            c.failed,
+            s.subject.channel.receiver.value,
             c.pos.value if ended else None,
             r.end.value if r.end is not None else None,
             r.accepted,
@@ -213,6 +228,8 @@ class Run:
             "runnable",
             "delivered",
             "discarded",
+            "failed",
+            "receiver",
             "consumer_end",
             "reader_end",
             "accepted",
@@ -245,7 +262,16 @@ class Run:
                 rr.notifications > pings,
                 rr.drained > drained,
             )
-        return (self.observe(), self.model, frames, w.wire.pending(), spill, self._coalesced)
+        return (
+            self.observe(),
+            self.model,
+            frames,
+            w.wire.pending(),
+            spill,
+            self._coalesced,
+            tuple(sorted(w.faults_left)),
+            w.processing,
+        )
 
 
 def _frames(task: Any) -> tuple[Any, ...]:

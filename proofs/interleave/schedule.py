@@ -1,4 +1,4 @@
-"""Schedules as short strings: which role stepped, in order, e.g. `W.R.W.R.C:2.R`.
+"""Schedules as short strings: which role stepped, in order, e.g. `W.R.W.R.C:2.E.R`.
 
 A role repeated n times in a row is written `ROLE:n`. A replayable schedule is
 prefixed by its scenario: `capacity=1,cap=1,wire=3/W.R.W.R.C.R`.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.interleave.world import Scenario, ScenarioError
 
-_TOKEN = re.compile(r"(W|R|C|P[1-9][0-9]*)(?::([1-9][0-9]*))?")
+_TOKEN = re.compile(r"(W|R|C|P[1-9][0-9]*|E|S|X)(?::([1-9][0-9]*))?")
 
 
 class ScheduleError(TidegateError, ValueError):
@@ -39,7 +39,8 @@ def parse_schedule(text: str) -> list[str]:
         match = _TOKEN.fullmatch(token)
         if match is None:
             raise ScheduleError(
-                f"schedule token {token!r} is not ROLE or ROLE:COUNT (roles: W, R, C, P1, P2, ...)"
+                f"schedule token {token!r} is not ROLE or ROLE:COUNT (roles: W, R, C, P1, P2, "
+                "..., and the fault steps E, S, X)"
             )
         roles.extend([match[1]] * int(match[2] or 1))
     return roles
@@ -59,7 +60,7 @@ def parse_replay(text: str) -> tuple[Scenario, list[str]]:
         )
     parsed = Scenario.parse(scenario)
     roles = parse_schedule(schedule)
-    known = {"W", "R", "C"} | {f"P{i + 1}" for i in range(len(parsed.producers))}
+    known = {"W", "R", "C", *parsed.faults} | {f"P{i + 1}" for i in range(len(parsed.producers))}
     for role in roles:
         if role not in known:
             raise ScheduleError(

@@ -2,10 +2,17 @@
 
 A `Scenario` fixes the bounds: channel capacity, backlog cap, how many wire
 items, how many items each other producer sends, whether the consumer stops
-(drops its receiver) after some items, and the variant. A `World` builds the
-real objects (channel, queue, Notify, the wire) and spawns the roles in the
-model's order: W (the wire feeding the reader's source), R (the reader loop),
-C (the consumer loop), P1.. (other producers).
+(drops its receiver) after some items, the fault steps a run may take, and the
+variant. A `World` builds the real objects (channel, queue, Notify, the wire)
+and spawns the roles in the model's order: W (the wire feeding the reader's
+source), R (the reader loop), C (the consumer loop), P1.. (other producers).
+
+The fault steps (`tidegate.model.protocol.FAULTS`) are the consumer's next step
+with something gone wrong, each at most once a run: E, its processing of the
+item it last received raises (`ProcessingError`); S, it is told to stop between
+two items; X, it is told to close its receiver between two items
+(`tidegate.impl.consumer.ConsumerCommand`). The world plays the consumer's owner:
+it hands the loop its processing and its commands.
 """
 
 from __future__ import annotations
@@ -20,12 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidegate.impl.channel import Receiver, Sender, channel
-from tidegate.impl.consumer import run_consumer, run_producer
+from tidegate.impl.consumer import ConsumerCommand, run_consumer, run_producer
 from tidegate.impl.notify import Notify
 from tidegate.impl.queue import BackpressureQueue
 from tidegate.impl.reader import run_reader
 from tidegate.impl.reports import ConsumerReport, ProducerReport, ReaderReport
 from tidegate.impl.variants import Variant
+from tidegate.model.protocol import CLOSE, FAULTS, RAISE, STOP
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.interleave.loop import ControlledLoop
 
@@ -34,10 +42,15 @@ class ScenarioError(TidegateError, ValueError):
     """Raised when a scenario string names an unknown field or breaks a field's rule."""
 
 
+class ProcessingError(Exception):
+    """Raised by the consumer's processing of an item when the fault step E is taken."""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """The bounds of one exploration. Wire items are 1..wire; producer i sends
-    100*i+1, 100*i+2, ...; `stop_after` None means the consumer never stops."""
+    100*i+1, 100*i+2, ...; `stop_after` None means the consumer never stops by count;
+    `faults` are the fault steps a run may take (each once), in `FAULTS` order."""
 
     capacity: int
     cap: int
@@ -45,6 +58,7 @@ class Scenario:
     producers: tuple[int, ...] = ()
     stop_after: int | None = None
     variant: Variant = Variant.SEED
+    faults: tuple[str, ...] = ()
 
     def wire_items(self) -> tuple[int, ...]:
         return tuple(range(1, self.wire + 1))
@@ -60,13 +74,16 @@ class Scenario:
             parts.append("producers=" + "+".join(map(str, self.producers)))
         if self.stop_after is not None:
             parts.append(f"stop={self.stop_after}")
+        if self.faults:
+            parts.append("faults=" + "+".join(self.faults))
         if self.variant is not Variant.SEED:
             parts.append(f"variant={self.variant.value}")
         return ",".join(parts)
 
     @classmethod
     def parse(cls, text: str) -> Scenario:
-        """Read `str(scenario)`'s form, e.g. `capacity=1,cap=1,wire=3,producers=2+1,stop=2`.
+        """Read `str(scenario)`'s form, e.g. `capacity=1,cap=1,wire=3,producers=2+1,stop=2`,
+        `capacity=2,cap=1,wire=3,faults=E+X`.
 
         Raises ScenarioError naming the offending field and its rule.
         """
@@ -76,11 +93,12 @@ class Scenario:
             if not sep:
                 raise ScenarioError(f"scenario field {part!r} must be NAME=VALUE")
             fields[key.strip()] = value.strip()
-        unknown = set(fields) - {"capacity", "cap", "wire", "producers", "stop", "variant"}
+        known = {"capacity", "cap", "wire", "producers", "stop", "faults", "variant"}
+        unknown = set(fields) - known
         if unknown:
             raise ScenarioError(
                 f"unknown scenario field(s) {sorted(unknown)}; known: capacity, cap, wire, "
-                "producers, stop, variant"
+                "producers, stop, faults, variant"
             )
         for needed in ("capacity", "cap", "wire"):
             if needed not in fields:
@@ -96,6 +114,13 @@ class Scenario:
             raise ScenarioError(
                 f"variant must be one of {names}, got {fields['variant']!r}"
             ) from None
+        faults = tuple(filter(None, fields.get("faults", "").split("+")))
+        if any(f not in FAULTS for f in faults) or len(set(faults)) != len(faults):
+            raise ScenarioError(
+                f"scenario field faults must name distinct fault steps of {'+'.join(FAULTS)} "
+                f"(E: processing raises, S: the consumer stops, X: it closes its receiver), "
+                f"got {fields['faults']!r}"
+            )
         return cls(
             capacity=_int("capacity", fields["capacity"], 1),
             cap=_int("cap", fields["cap"], 0),
@@ -103,6 +128,7 @@ class Scenario:
             producers=producers,
             stop_after=None if stop in (None, "", "-") else _int("stop", stop, 0),
             variant=variant,
+            faults=tuple(f for f in FAULTS if f in faults),
         )
 
 
@@ -209,12 +235,20 @@ class World:
         self.consumer_report: ConsumerReport[int] = ConsumerReport()
         self.producer_reports: list[ProducerReport[int]] = []
         self.roles: list[str] = ["W", "R", "C"]
+        self.faults_left = set(scenario.faults)
+        self.processing = False
+        self._fault: str | None = None
         self.loop.spawn("W", feed(self.wire, scenario.wire_items()))
         self.loop.spawn("R", self._reader(loops.reader))
         self.loop.spawn(
             "C",
             loops.consumer(
-                self.rx, self.notify, stop_after=scenario.stop_after, report=self.consumer_report
+                self.rx,
+                self.notify,
+                process=self._process,
+                stop_after=scenario.stop_after,
+                command=self._command,
+                report=self.consumer_report,
             ),
         )
         for i, items in enumerate(scenario.producer_items()):
@@ -242,6 +276,44 @@ class World:
             await run_producer(tx, items, report=rep)
         finally:
             tx.drop()
+
+    async def _process(self, item: int) -> None:
+        """The consumer's processing of `item`: one await (a step boundary), then done, or
+        ProcessingError when the step that resumes it is the fault step E."""
+        self.processing = True
+        await asyncio.sleep(0)
+        self.processing = False
+        if self._fault == RAISE:
+            self._fault = None
+            raise ProcessingError(f"processing item {item} failed (fault step E)")
+
+    def _command(self) -> ConsumerCommand | None:
+        """What the consumer is told between two items: STOP or CLOSE on the fault steps S
+        and X, else nothing."""
+        fault, self._fault = self._fault, None
+        return {STOP: ConsumerCommand.STOP, CLOSE: ConsumerCommand.CLOSE}.get(fault or "")
+
+    def fault_steps(self) -> list[str]:
+        """The fault steps the consumer can take now, in `FAULTS` order: E while it is
+        suspended processing an item, S and X between two items (before its first step,
+        or while it processes one)."""
+        if "C" not in self.loop.runnable():
+            return []
+        if self.processing:
+            return [f for f in FAULTS if f in self.faults_left]
+        coro = self.loop.task("C").get_coro()
+        fresh = inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) == "CORO_CREATED"
+        return [f for f in FAULTS if f in self.faults_left and f != RAISE] if fresh else []
+
+    def take_fault(self, fault: str) -> None:
+        """Run the consumer's next step as the fault step `fault` (one of `fault_steps()`).
+        Raises KeyError naming it when it cannot be taken now."""
+        if fault not in self.fault_steps():
+            raise KeyError(f"fault step {fault} cannot be taken now")
+        self.faults_left.discard(fault)
+        self._fault = fault
+        self.loop.step("C")
+        self._fault = None
 
     def consumer_phase(self) -> ConsumerPhase:
         task = self.loop.task("C")

@@ -12,6 +12,7 @@ from tests.support import broken_loops
 from tidegate.model import protocol
 from tidegate.proofs.interleave.explore import explore_all, run_schedule
 from tidegate.proofs.interleave.properties import InterleaveProperty
+from tidegate.proofs.interleave.schedule import format_schedule
 from tidegate.proofs.interleave.world import ConsumerLoop, Loops, ReaderLoop, Scenario
 
 TIGHT = Scenario.parse("capacity=1,cap=1,wire=3")
@@ -63,3 +64,18 @@ def test_a_model_that_disagrees_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
     ex = explore_all(TIGHT)
     assert InterleaveProperty.MATCHES_MODEL in ex.violations
     assert "permit" in ex.violations[InterleaveProperty.MATCHES_MODEL].event.detail
+
+
+def test_a_consumer_that_fails_its_pings_after_a_processing_error_needs_the_fault_to_show() -> None:
+    # Without a processing error it is the real consumer: every property holds. With the
+    # fault step E its dead-lettering frees a slot nobody announces: a lost wake-up.
+    loops = Loops(consumer=broken_loops.consumer_dead_letters_after_a_failure, name="broken")
+    quiet = explore_all(TIGHT, loops)
+    assert quiet.exhausted and not quiet.violations
+    faulty = replace(TIGHT, faults=("E",))
+    ex = explore_all(faulty, loops)
+    witness = ex.violations[InterleaveProperty.NO_LOST_WAKEUP]
+    assert format_schedule(witness.schedule) == "W:3.R:2.C.R:2.E"
+    again = run_schedule(faulty, witness.schedule, loops)
+    again.discard()
+    assert InterleaveProperty.NO_LOST_WAKEUP in again.violations

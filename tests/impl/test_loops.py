@@ -9,9 +9,16 @@ import pytest
 
 from tidegate.impl import BackpressureQueue, Notify, QueueFull, Receiver, Sender
 from tidegate.impl.channel import channel
-from tidegate.impl.consumer import run_consumer, run_producer
+from tidegate.impl.consumer import ConsumerCommand, run_consumer, run_producer
 from tidegate.impl.reader import run_reader
-from tidegate.impl.reports import ConsumerEnd, ProducerEnd, ReaderEnd, ReaderReport
+from tidegate.impl.reports import (
+    ConsumerEnd,
+    ConsumerReport,
+    ProducerEnd,
+    ProducerReport,
+    ReaderEnd,
+    ReaderReport,
+)
 from tidegate.impl.variants import DrainFirstQueue, Variant
 
 
@@ -137,3 +144,57 @@ def test_drain_first_keeps_the_backlog_when_the_channel_closed() -> None:
     with pytest.raises(Closed) as err:
         q.enqueue_or_send(tx, 3)
     assert err.value.item == 3 and q.backlog() == (2,)
+
+
+def test_processing_that_raises_is_reported_after_the_ping_and_the_consumer_goes_on() -> None:
+    async def main() -> tuple[ConsumerReport[int], bool]:
+        tx, rx = chan(4)
+        notify = Notify()
+        for item in (1, 2, 3):
+            tx.try_send(item)
+        tx.drop()
+
+        async def process(item: int) -> None:
+            if item == 2:
+                raise ValueError(f"cannot process {item}")
+
+        rep = await run_consumer(rx, notify, process=process)
+        return rep, notify.has_permit
+
+    rep, permit = asyncio.run(main())
+    assert rep.delivered == [1, 2, 3] and rep.failed == [2]
+    assert rep.pings == 3 and permit  # item 2's ping went out before its processing failed
+    assert rep.end is ConsumerEnd.END_OF_STREAM
+
+
+def test_a_consumer_told_to_stop_drops_its_receiver_and_reports_the_buffer() -> None:
+    async def main() -> tuple[ConsumerReport[int], ProducerReport[int]]:
+        tx, rx = chan(1)
+        for item in (1,):
+            tx.try_send(item)
+        asked = iter([None, ConsumerCommand.STOP])
+        producer = asyncio.ensure_future(run_producer(tx.clone(), [2, 3]))
+        rep = await run_consumer(rx, Notify(), command=lambda: next(asked))
+        return rep, await producer
+
+    rep, sent = asyncio.run(main())
+    assert rep.end is ConsumerEnd.STOPPED
+    assert rep.delivered == [1] and rep.discarded == [2]  # 2 took the slot 1 freed
+    assert sent.sent == [2] and sent.refused == [3] and sent.end is ProducerEnd.CLOSED
+
+
+def test_a_consumer_told_to_close_receives_what_is_buffered_then_ends() -> None:
+    async def main() -> tuple[ConsumerReport[int], ProducerReport[int]]:
+        tx, rx = chan(2)
+        tx.try_send(1)
+        tx.try_send(2)
+        parked = asyncio.ensure_future(run_producer(tx.clone(), [3]))
+        await asyncio.sleep(0)  # the producer parks: no slot is free
+        asked = iter([ConsumerCommand.CLOSE])
+        rep = await run_consumer(rx, Notify(), command=lambda: next(asked, None))
+        return rep, await parked
+
+    rep, producer = asyncio.run(main())
+    assert rep.delivered == [1, 2] and rep.discarded == []
+    assert rep.end is ConsumerEnd.END_OF_STREAM  # closed and empty, though a sender lives
+    assert producer.refused == [3] and producer.end is ProducerEnd.CLOSED

@@ -10,7 +10,10 @@ from dataclasses import replace
 
 import pytest
 
+from tidegate.impl.channel import ReceiverStatus
+from tidegate.impl.reports import ConsumerEnd, ReaderEnd
 from tidegate.impl.variants import Variant
+from tidegate.model.protocol import FAULTS
 from tidegate.proofs.cli import main
 from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS
 from tidegate.proofs.interleave.explore import (
@@ -18,6 +21,7 @@ from tidegate.proofs.interleave.explore import (
     explore_all,
     explore_random,
     run_schedule,
+    run_to_end,
 )
 from tidegate.proofs.interleave.properties import Finding
 from tidegate.proofs.interleave.schedule import (
@@ -38,6 +42,8 @@ def explored(scenario: Scenario) -> InterleaveExploration:
 TIGHT = Scenario.parse("capacity=1,cap=1,wire=3")
 COALESCE = Scenario.parse("capacity=3,cap=3,wire=6")
 COMPETE = Scenario.parse("capacity=1,cap=1,wire=2,producers=2")
+FAULTY = Scenario.parse("capacity=1,cap=2,wire=3,faults=E+S+X")
+SMALL_FAULTY = Scenario.parse("capacity=1,cap=1,wire=2,faults=E+S+X")
 
 
 @pytest.mark.parametrize("scenario", DEFAULT_SCENARIOS, ids=str)
@@ -72,6 +78,51 @@ def test_competing_producers_starve_the_backlog() -> None:
     run = run_schedule(COMPETE, witness.schedule)
     assert Finding.STARVED in run.findings
     assert all(x > 100 for x in run.world.consumer_report.delivered)
+
+
+def test_fault_steps_are_offered_where_the_consumer_can_take_them() -> None:
+    fresh = run_schedule(SMALL_FAULTY, [])
+    assert fresh.runnable() == ["W", "R", "C", "S", "X"]  # nothing processed yet: no E
+    processing = run_schedule(SMALL_FAULTY, ["W", "R", "R", "C"])  # item 1 in processing
+    assert processing.runnable() == ["W", "R", "C", "E", "S", "X"]
+    failed = run_schedule(SMALL_FAULTY, ["W", "R", "R", "C", "E"])  # then parked: empty
+    assert failed.runnable() == ["W", "R"]
+    for run in (fresh, processing, failed):
+        run.discard()
+    with pytest.raises(KeyError, match="role E cannot run"):
+        run_schedule(SMALL_FAULTY, ["E"])
+
+
+def test_processing_that_raises_is_reported_and_costs_no_ping() -> None:
+    run = run_to_end(run_schedule(SMALL_FAULTY, ["W", "R", "R", "C", "E"]))
+    cr = run.world.consumer_report
+    assert cr.delivered == [1, 2] and cr.failed == [1] and cr.pings == 2
+    assert run.world.reader_report.end is ReaderEnd.EOF and not run.violations
+
+
+def test_a_consumer_that_stops_first_leaves_the_reader_to_shut_down() -> None:
+    run = run_to_end(run_schedule(SMALL_FAULTY, ["S"]))
+    rr, cr = run.world.reader_report, run.world.consumer_report
+    assert cr.end is ConsumerEnd.STOPPED and cr.delivered == []
+    assert rr.end is ReaderEnd.SHUTDOWN and rr.refused == [1] and not run.violations
+
+
+def test_a_closed_receiver_is_drained_then_the_stream_ends() -> None:
+    scenario = Scenario.parse("capacity=2,cap=1,wire=3,faults=X")
+    run = run_to_end(run_schedule(scenario, ["W", "W", "R", "R", "X"]))
+    rr, cr = run.world.reader_report, run.world.consumer_report
+    assert run.world.rx.status is ReceiverStatus.CLOSED
+    assert cr.delivered == [1] and cr.end is ConsumerEnd.END_OF_STREAM
+    assert rr.refused == [2] and rr.end is ReaderEnd.SHUTDOWN and not run.violations
+
+
+def test_the_faults_keep_every_property_and_strand_the_reader() -> None:
+    ex = explored(FAULTY)
+    assert ex.exhausted and ex.complete > 0 and ex.violations == {}
+    witness = ex.findings[Finding.STRANDED]
+    assert format_schedule(witness.schedule) == "W:4.R:5.S"
+    run = run_schedule(FAULTY, witness.schedule)
+    assert Finding.STRANDED in run.findings and run.world.reader_report.left == [2, 3]
 
 
 @pytest.mark.parametrize("variant", [Variant.DRAIN_FIRST, Variant.DRAIN_FIRST_ALL])
@@ -111,6 +162,13 @@ def test_schedule_strings_round_trip_and_bad_ones_are_named() -> None:
         parse_replay("capacity=1,cap=1,wire=1,producers=1/P2")
     with pytest.raises(ValueError, match="cap must be an integer >= 0"):
         Scenario.parse("capacity=1,cap=-1,wire=1")
+    assert str(Scenario.parse("capacity=1,cap=1,wire=1,faults=X+E")).endswith("faults=E+X")
+    with pytest.raises(ValueError, match="faults must name distinct fault steps of E\\+S\\+X"):
+        Scenario.parse("capacity=1,cap=1,wire=1,faults=E+Q")
+    with pytest.raises(ValueError, match="got 'S\\+S'"):
+        Scenario.parse("capacity=1,cap=1,wire=1,faults=S+S")
+    with pytest.raises(ValueError, match="role X but scenario"):
+        parse_replay("capacity=1,cap=1,wire=1,faults=E/X")
 
 
 def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -203,6 +261,7 @@ def test_model_and_implementation_agree_on_random_scenarios() -> None:
             producers=tuple(rng.randint(1, 3) for _ in range(rng.randint(0, 2))),
             stop_after=rng.choice([None, None, 0, 1, 2, 4]),
             variant=rng.choice(list(Variant)),
+            faults=tuple(f for f in FAULTS if rng.random() < 0.3),
         )
         ex = explore_random(scenario, runs=10, seed=rng.randint(0, 10**6))
         assert ex.complete == 10
@@ -210,3 +269,14 @@ def test_model_and_implementation_agree_on_random_scenarios() -> None:
             str(scenario),
             {p.value: w.event.detail for p, w in ex.violations.items()},
         )
+
+
+def test_every_fault_step_is_explored_by_default_and_in_every_profile() -> None:
+    from tidegate.proofs.profiles import PROFILES
+
+    def allowed(scenarios: tuple[Scenario, ...]) -> set[str]:
+        return {f for s in scenarios if s.variant is Variant.SEED for f in s.faults}
+
+    assert allowed(DEFAULT_SCENARIOS) == set(FAULTS)
+    for profile, sizes in PROFILES.items():
+        assert allowed(sizes.interleave.scenarios) == set(FAULTS), profile

@@ -7,11 +7,12 @@ exactly as it runs the real one.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from typing import Any
 
 from tidegate.impl.channel import Receiver, Sender
-from tidegate.impl.errors import Closed, QueueFull
+from tidegate.impl.consumer import ConsumerCommand
+from tidegate.impl.errors import ChannelDisconnected, ChannelEmpty, Closed, QueueFull
 from tidegate.impl.notify import Notify
 from tidegate.impl.queue import BackpressureQueue
 from tidegate.impl.reports import ConsumerEnd, ConsumerReport, ReaderEnd, ReaderReport
@@ -25,7 +26,9 @@ async def consumer_pings_before_receiving(
     notify: Notify,
     *,
     delay: float = 0.0,
+    process: Callable[[int], Awaitable[object]] | None = None,
     stop_after: int | None = None,
+    command: Callable[[], ConsumerCommand | None] | None = None,
     report: ConsumerReport[int] | None = None,
 ) -> ConsumerReport[int]:
     """Broken: announces the slot before freeing it, then processes before the next ping."""
@@ -43,6 +46,42 @@ async def consumer_pings_before_receiving(
             return rep
         rep.delivered.append(item)
         await asyncio.sleep(delay)
+
+
+async def consumer_dead_letters_after_a_failure(
+    rx: Receiver[int],
+    notify: Notify,
+    *,
+    delay: float = 0.0,
+    process: Callable[[int], Awaitable[object]] | None = None,
+    stop_after: int | None = None,
+    command: Callable[[], ConsumerCommand | None] | None = None,
+    report: ConsumerReport[int] | None = None,
+) -> ConsumerReport[int]:
+    """Broken: pings after every receive of its loop, but when processing an item fails it
+    moves what is still buffered to a dead-letter list with `try_recv`, and pings for none
+    of those receives: the slots they free go unannounced. Without a failure it is the
+    real consumer."""
+    rep: ConsumerReport[int] = report if report is not None else ConsumerReport()
+    while True:
+        item = await rx.recv()
+        if item is None:
+            rep.end = ConsumerEnd.END_OF_STREAM
+            return rep
+        rep.delivered.append(item)
+        notify.notify_one()
+        rep.pings += 1
+        try:
+            await (process(item) if process is not None else asyncio.sleep(delay))
+        except Exception:
+            rep.failed.append(item)
+            while True:
+                try:
+                    dead = rx.try_recv()
+                except (ChannelEmpty, ChannelDisconnected):
+                    break
+                rep.delivered.append(dead)
+                rep.failed.append(dead)
 
 
 async def reader_drains_on_a_timer(
@@ -101,7 +140,9 @@ async def consumer_forgets_every_second_item(
     notify: Notify,
     *,
     delay: float = 0.0,
+    process: Callable[[int], Awaitable[object]] | None = None,
     stop_after: int | None = None,
+    command: Callable[[], ConsumerCommand | None] | None = None,
     report: ConsumerReport[int] | None = None,
 ) -> ConsumerReport[int]:
     """Broken: receives every item but records only every other one (silent loss)."""
