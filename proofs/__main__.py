@@ -1,5 +1,5 @@
 """`python -m tidegate.proofs` runs the tidegate command line."""
 
-from tidegate.proofs.cli import run
+from tidegate.proofs.program import enter
 
-run()
+enter()

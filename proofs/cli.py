@@ -14,20 +14,30 @@ outlives it (`tidegate.proofs.processes`).
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import contextlib
 import importlib
+import math
 import operator
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from types import FrameType
 from typing import Any, cast
 
 from tidegate.proofs import processes
-from tidegate.proofs.core import AdapterFailure, ExitCode, TidegateError, Verdict
+from tidegate.proofs.core import (
+    AdapterFailure,
+    ExitCode,
+    TidegateError,
+    Verdict,
+    clear_interrupt,
+    interrupted,
+    note_interrupt,
+)
 
 COMMANDS = (
     "tidegate.proofs.verify",
@@ -78,20 +88,26 @@ def number(
         ("<", below, operator.lt),
     ]
     given = [(sign, bound, holds) for sign, bound, holds in bounds if bound is not None]
-    rule = " and ".join(f"{sign} {bound:g}" for sign, bound, _ in given)
+    rule = " and ".join(f"{sign} {_bound(bound)}" for sign, bound, _ in given)
     words = "an integer" if kind is int else "a number"
 
     def parse(text: str) -> Any:
         try:
             value = kind(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             value = None
-        # NaN compares false with everything, so it is refused like a word.
-        if value is None or value != value or not all(ok(value, b) for _, b, ok in given):
+        # NaN compares false with everything, so it is refused like a word; so are the
+        # infinities, which no budget or timeout means.
+        if value is None or not math.isfinite(value) or not all(ok(value, b) for _, b, ok in given):
             raise argparse.ArgumentTypeError(f"must be {words} {rule}{why}, got {text!r}")
         return value
 
     return parse
+
+
+def _bound(value: float) -> str:
+    """A bound as a person reads it: `1,000,000` for an int, `0.01` for a float."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def version() -> str:
     """The installed distribution's version (`unknown` when run from an uninstalled tree)."""
+    from importlib import metadata
+
     try:
         return metadata.version("tidegate")
     except metadata.PackageNotFoundError:
@@ -135,6 +153,7 @@ def version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see `ExitCode`)."""
     args = build_parser().parse_args(argv)
+    clear_interrupt()
     try:
         verdict: Verdict = args.run(args)
     except TidegateError as exc:
@@ -158,28 +177,90 @@ def run() -> None:
     """The `tidegate` program: `main`, with SIGTERM and SIGHUP ending a command as Ctrl-C
     does, orphans of its children ended (see `tidegate.proofs.processes`), and output cut
     off by a closed pipe handled quietly."""
-    processes.become_subreaper()
-    for number in (signal.SIGTERM, signal.SIGHUP):
+    sys.unraisablehook = _unraisable
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(ValueError, OSError):
-            signal.signal(number, _interrupt)
+            # A signal ignored when the program started (a background job's SIGINT) stays so.
+            if signal.getsignal(number) is not signal.SIG_IGN:
+                signal.signal(number, _interrupt)
+    _mend_standard_streams()
+    processes.become_subreaper()
+    code = int(ExitCode.INCONCLUSIVE)
     try:
         code = main()
+        _ended()
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
-        code = int(ExitCode.INCONCLUSIVE)
-    except KeyboardInterrupt:
-        code = int(ExitCode.INCONCLUSIVE)
+    except KeyboardInterrupt:  # before the command began, or as it ended
+        _ended()
+        if not _said:
+            _say("interrupted")
     finally:
-        processes.sweep_orphans()
+        _ended()
+        with contextlib.suppress(KeyboardInterrupt):
+            processes.sweep_orphans()
+    if interrupted():
+        # CPython remembers a KeyboardInterrupt that passed through an eval() (as in
+        # namedtuple, while modules import), caught or not, and then ends the program by
+        # SIGINT rather than with its exit code: an interrupted run leaves without the
+        # interpreter's finalization (its children are ended, its output flushed).
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
 
 
+def _ended() -> None:
+    """The command has ended: a signal delivered again (see `_unraisable`), or a second
+    Ctrl-C, must not turn its exit code into death by SIGINT."""
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(number, signal.SIG_IGN)
+
+
+def _mend_standard_streams() -> None:
+    """Give a standard stream that was closed when the program started (`tidegate serve
+    <&-`, `>&-`) /dev/null instead: reading it is an empty input, writing it discards.
+    Also keeps descriptors 0 to 2 from being reused by a file or a pipe opened later."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            setattr(sys, name, open(fd, mode, closefd=False))  # noqa: SIM115 (for good)
+
+
 def _interrupt(number: int, frame: FrameType | None) -> None:
+    """Ctrl-C, SIGTERM, SIGHUP: note it (every Budget runs out), then raise KeyboardInterrupt
+    where the program is (see `_unraisable` for where Python swallows it)."""
+    note_interrupt()
     raise KeyboardInterrupt
 
 
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Python swallows an exception raised in a garbage-collector or weakref callback or a
+    `__del__` (and prints it). A KeyboardInterrupt swallowed so is delivered again a moment
+    later, elsewhere, and nothing is printed; anything else is printed as usual."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        # Not a real signal: interrupt_main does nothing once the program has stopped
+        # handling SIGINT (it is ending), where a signal would kill it.
+        again = threading.Timer(0.01, _thread.interrupt_main)
+        again.daemon = True
+        again.start()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+_said: list[str] = []
+
+
 def _say(message: str) -> None:
+    _said.append(message)
     with contextlib.suppress(OSError, ValueError):
         print(message, file=sys.stderr)
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import enum
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:  # rich takes a while to import: the command line starts without it
+    from rich.console import Console
 
 
 class TidegateError(Exception):
@@ -85,11 +88,14 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What every check is given: the profile, the seed, and where to print progress."""
+    """What every check is given: the profile, the seed, where to print progress, and the
+    run's `Budget` (each check takes its own part with `budget.sub(seconds)`, and stops,
+    inconclusive, when it runs out or the run is interrupted)."""
 
     profile: Profile
     seed: int
     console: Console
+    budget: Budget = field(default_factory=lambda: Budget())
 
 
 Check = Callable[[CheckContext], CheckResult]
@@ -143,9 +149,32 @@ def default_memory_limit() -> int | None:
     outgrows it stops inconclusive long before the kernel's OOM killer would end it."""
     configured = os.environ.get("TIDEGATE_MAX_MEMORY")
     if configured:
-        return parse_size(configured)
+        try:
+            return parse_size(configured)
+        except ValueError as exc:
+            raise TidegateError(f"TIDEGATE_MAX_MEMORY: {exc}") from None
     total = physical_memory()
     return None if total is None else total // 2
+
+
+_INTERRUPTED = threading.Event()
+
+
+def note_interrupt() -> None:
+    """Record that the program was interrupted (Ctrl-C, SIGTERM): from now on every `Budget`
+    has run out, even where the KeyboardInterrupt itself was swallowed (Python ignores an
+    exception raised in a garbage-collector callback, and a library may catch one)."""
+    _INTERRUPTED.set()
+
+
+def interrupted() -> bool:
+    """True once `note_interrupt` was called (and not cleared since)."""
+    return _INTERRUPTED.is_set()
+
+
+def clear_interrupt() -> None:
+    """Forget an earlier interrupt (a new command starts in the same process)."""
+    _INTERRUPTED.clear()
 
 
 class Budget:
@@ -226,17 +255,20 @@ class Budget:
 
     @property
     def interrupted(self) -> bool:
-        """True once `interrupt()` (or the memory limit) stopped the whole run."""
+        """True once `interrupt()` (or the memory limit) stopped the whole run, or the
+        program was interrupted (`note_interrupt`)."""
         root = self
         while root._parent is not None:
             root = root._parent
-        return root._stopped is not None
+        return root._stopped is not None or _INTERRUPTED.is_set()
 
     def exhausted(self) -> str | None:
         """None while the budget lasts, else why it ran out, in words (`the time budget
         of 10s ran out`, ...). Once out of memory or interrupted, it stays out."""
         if self._stopped is not None:
             return self._stopped
+        if _INTERRUPTED.is_set():
+            return "interrupted"
         if self._parent is not None:
             above = self._parent.exhausted()
             if above is not None and (not self._outlast or self.interrupted):

@@ -25,16 +25,25 @@ from tidegate.proofs.protocol.traces import Trace
 
 
 def make_console(stderr: bool = False) -> Console:
-    """A Console that styles only on a terminal and never wraps lines in CI logs."""
+    """A Console that styles only on a terminal and never breaks a printed line: a long
+    line (a trace, above all) is left whole for the terminal to fold, so that copying it
+    gives back the line. Tables and progress bars still fit the terminal's width."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
-    return Console(
+    return _Console(
         file=stream,
         highlight=False,
-        soft_wrap=not interactive,
+        soft_wrap=True,
         no_color=not interactive,
         width=None if interactive else 120,
     )
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich exits with code 1 here, which tidegate uses for "a check failed": let the
+        # command line end the command instead (quietly, exit 3: nothing concluded).
+        raise BrokenPipeError("the reader of tidegate's output went away")
 
 
 class Ticker(Protocol):

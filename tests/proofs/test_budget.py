@@ -13,6 +13,9 @@ from tidegate.proofs import processes
 from tidegate.proofs.core import (
     Budget,
     BudgetExhausted,
+    TidegateError,
+    clear_interrupt,
+    note_interrupt,
     parse_size,
     resident_memory,
     show_size,
@@ -128,3 +131,24 @@ def test_end_kills_the_group_and_a_descendant_that_left_it() -> None:
         time.sleep(0.05)
     assert not _running(pid) and proc.poll() is not None
     assert proc.pid not in processes.live()
+
+
+def test_a_bad_memory_limit_in_the_environment_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TIDEGATE_MAX_MEMORY", "3G")
+    assert Budget().memory == 3 << 30
+    monkeypatch.setenv("TIDEGATE_MAX_MEMORY", "lots")
+    with pytest.raises(TidegateError, match=r"TIDEGATE_MAX_MEMORY: 'lots' is not a size"):
+        Budget()
+
+
+def test_a_noted_interrupt_ends_every_budget_until_cleared() -> None:
+    first, second = Budget(memory=None), Budget(3600, memory=None).sub(10)
+    try:
+        note_interrupt()
+        assert first.exhausted() == second.exhausted() == "interrupted"
+        assert first.interrupted and second.interrupted
+    finally:
+        clear_interrupt()
+    assert first.exhausted() is None and not second.interrupted
