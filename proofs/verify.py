@@ -16,6 +16,7 @@ import io
 import os
 import threading
 import time
+import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -23,10 +24,11 @@ from rich.console import Console
 
 from tidegate.proofs.cli import exit_code
 from tidegate.proofs.conform.check import check_conform
-from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.core import Budget, Check, CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.crosshair.check import check_crosshair, check_crosshair_diff
 from tidegate.proofs.differential.check import check_differential
 from tidegate.proofs.explore.check import exploration_checks
+from tidegate.proofs.flags import output_file
 from tidegate.proofs.interleave.check import check_interleave
 from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.protocol.queue_class import QueueFactory, load_queue_class
@@ -86,10 +88,50 @@ def _in_background(check: Check, ctx: CheckContext) -> CheckResult:
     return _timed(check, ctx)
 
 
+def check_label(check: Check) -> str:
+    """A name for `check` before it has run (its result names it once it has):
+    `differential`, `recordings model`, `bounds C=1 K=1 NQ=3 NO=2`."""
+    func = getattr(check, "func", check)
+    name = getattr(func, "__name__", type(func).__name__).removeprefix("_").removeprefix("check_")
+    # Arguments that say which instance this is (a subject name, exploration bounds); not
+    # the shared state or the queue class a partial may also carry.
+    args = [
+        a
+        for a in getattr(check, "args", ())
+        if isinstance(a, str | int) or ("__str__" in vars(type(a)) and not callable(a))
+    ]
+    name = "explore" if name == "bounds" else name.replace("_", " ")
+    return " ".join([name, *map(str, args)])
+
+
 def _timed(check: Check, ctx: CheckContext) -> CheckResult:
+    """Run `check`, timed. Whatever it raises, bar a second Ctrl-C, becomes its result: an
+    exception (SystemExit included: a check's code must never end verify) is a FAIL naming
+    it; Ctrl-C interrupts the run (`ctx.budget`) and makes this check INCONCLUSIVE."""
     start = time.perf_counter()
-    result = check(ctx)
+    try:
+        result = check(ctx)
+    except KeyboardInterrupt:
+        ctx.budget.interrupt()
+        result = CheckResult(check_label(check), Verdict.INCONCLUSIVE, 0, "(interrupted)")
+        result.details.append("interrupted before it could conclude")
+    except BrokenPipeError:
+        raise  # nobody reads the output any more: the command ends (see cli)
+    except MemoryError:
+        result = CheckResult(check_label(check), Verdict.INCONCLUSIVE, 0, "(out of memory)")
+        result.details.append("ran out of memory before it could conclude")
+    except BaseException as exc:  # SystemExit too: a --queue-class may raise anything
+        result = CheckResult(check_label(check), Verdict.FAIL, 0, "(raised)")
+        result.details.append(f"the check raised {type(exc).__name__}: {exc}")
+        frames = traceback.format_exception(exc)
+        result.details.extend(line.rstrip() for line in frames[-6:])
     result.seconds = time.perf_counter() - start
+    return result
+
+
+def _not_run(check: Check) -> CheckResult:
+    result = CheckResult(check_label(check), Verdict.INCONCLUSIVE, 0, "(not run)")
+    result.details.append("not run: verify was interrupted before it")
     return result
 
 
@@ -108,35 +150,56 @@ def run_checks(
     console = ctx.console
     results: list[CheckResult | None] = [None] * len(checks)
     background = [i for i, check in enumerate(checks) if parallel and runs_elsewhere(check)]
-    quiet = CheckContext(ctx.profile, ctx.seed, Console(file=io.StringIO()))
+    quiet = CheckContext(ctx.profile, ctx.seed, Console(file=io.StringIO()), ctx.budget)
     pending: dict[int, Future[CheckResult]] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        for i in background:
-            pending[i] = pool.submit(_in_background, checks[i], quiet)
-        if background:
-            console.print(
-                f"  {len(background)} check(s) started in the background (CrossHair, in "
-                "processes of its own); each prints its verdict when done"
-            )
+        try:
+            for i in background:
+                pending[i] = pool.submit(_background, checks[i], quiet)
+            if background:
+                console.print(
+                    f"  {len(background)} check(s) started in the background (CrossHair, in "
+                    "processes of its own); each prints its verdict when done"
+                )
 
-        def report(i: int, future: Future[CheckResult]) -> None:
-            result = results[i] = future.result()
-            console.print(verdict_line(result) + "  (background)")
-            del pending[i]
+            def report(i: int, future: Future[CheckResult]) -> None:
+                result = results[i] = future.result()
+                console.print(verdict_line(result) + "  (background)")
+                del pending[i]
 
-        for i, check in enumerate(checks):
-            if i in background:
-                continue
-            result = results[i] = _timed(check, ctx)
-            console.print(verdict_line(result))
+            for i, check in enumerate(checks):
+                if i in background:
+                    continue
+                if ctx.budget.interrupted:
+                    results[i] = _not_run(check)
+                    continue
+                result = results[i] = _timed(check, ctx)
+                console.print(verdict_line(result))
+                for j, future in list(pending.items()):
+                    if future.done():
+                        report(j, future)
+            if pending and not ctx.budget.interrupted:
+                console.print("  waiting for the background checks")
             for j, future in list(pending.items()):
-                if future.done():
-                    report(j, future)
-        if pending:
-            console.print("  waiting for the background checks")
-        for j, future in list(pending.items()):
-            report(j, future)
-    return [r for r in results if r is not None]
+                report(j, future)
+        except KeyboardInterrupt:
+            # Between two checks, or while waiting for the background: the background
+            # checks see the interrupt within a second and end their processes.
+            ctx.budget.interrupt()
+            for j, future in list(pending.items()):
+                results[j] = future.result()
+        except BaseException:
+            # Nobody reads the output any more, say: the background stops too, at once,
+            # rather than be waited for when the pool closes.
+            ctx.budget.interrupt("stopped")
+            raise
+    return [r if r is not None else _not_run(checks[i]) for i, r in enumerate(results)]
+
+
+def _background(check: Check, ctx: CheckContext) -> CheckResult:
+    """`_timed` in a worker thread: a check not yet started when the run was interrupted
+    does not start."""
+    return _not_run(check) if ctx.budget.interrupted else _in_background(check, ctx)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -154,7 +217,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="seed for every randomized check")
     p.add_argument(
-        "--junit-xml", metavar="PATH", help="also write JUnit XML, one testcase per check"
+        "--junit-xml",
+        metavar="PATH",
+        type=output_file,
+        help="also write JUnit XML, one testcase per check (also when interrupted: the "
+        "checks that ran)",
     )
     p.add_argument(
         "--queue-class",
@@ -174,13 +241,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> Verdict:
+    """Every check, then the summary, the findings, the details and JUnit XML. Interrupted
+    (Ctrl-C), the checks that ran are summarized as well, the rest listed as not run, and
+    the verdict is INCONCLUSIVE (exit 3) whatever they found."""
     console = make_console()
     queue_class = None if args.queue_class is None else load_queue_class(args.queue_class)
-    ctx = CheckContext(Profile(args.profile), args.seed, console)
+    ctx = CheckContext(Profile(args.profile), args.seed, console, Budget())
     console.print(f"tidegate verify: profile {ctx.profile.value}, seed {ctx.seed}")
     start = time.perf_counter()
     parallel = not args.serial and cores() >= 2
     results = run_checks(checks_for(ctx.profile, queue_class), ctx, parallel)
+    if ctx.budget.interrupted:
+        ran = sum(r.unit != "(not run)" for r in results)
+        console.print(f"\ninterrupted: {ran} of {len(results)} checks ran; the summary so far")
     console.print(summary_table(results, plain=not console.is_terminal))
     findings = [f for r in results for f in r.findings]
     if findings:
@@ -194,7 +267,7 @@ def run_verify(args: argparse.Namespace) -> Verdict:
                 console.print(f"  {line}", markup=False)
     if args.junit_xml:
         write_junit(args.junit_xml, "tidegate.verify", results)
-    verdict = overall(results)
+    verdict = Verdict.INCONCLUSIVE if ctx.budget.interrupted else overall(results)
     console.print(
         f"\n{len(results)} checks in {time.perf_counter() - start:.1f}s: "
         f"{_VERDICT_WORDS[verdict]} (exit {int(exit_code(verdict))})"
@@ -214,5 +287,5 @@ def overall(results: Sequence[CheckResult]) -> Verdict:
 _VERDICT_WORDS = {
     Verdict.PASS: "all checks hold",
     Verdict.FAIL: "a check FAILED",
-    Verdict.INCONCLUSIVE: "INCONCLUSIVE (a budget ran out; not a pass)",
+    Verdict.INCONCLUSIVE: "INCONCLUSIVE (a budget ran out or verify was interrupted; not a pass)",
 }

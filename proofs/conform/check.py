@@ -40,7 +40,7 @@ def check_conform(ctx: CheckContext, adapter: str = SERVE_IMPL) -> CheckResult:
         check_protocol=True,
     )
     with progress(ctx.console, "conform serve --subject impl", planned_cases(settings)) as tick:
-        outcome = conform(adapter, settings, tick)
+        outcome = conform(adapter, settings, tick, ctx.budget.sub())
     result = CheckResult(
         name="conform (serve impl)",
         verdict=outcome.verdict,
@@ -60,4 +60,6 @@ def check_conform(ctx: CheckContext, adapter: str = SERVE_IMPL) -> CheckResult:
         result.details.extend(outcome.protocol.failures)
     if outcome.verdict is Verdict.INCONCLUSIVE:
         result.details.append(f"covered {outcome.covered}/{outcome.reachable} kinds")
+        if outcome.stopped:
+            result.details.append(f"stopped: {outcome.stopped}")
     return result

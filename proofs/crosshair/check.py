@@ -84,7 +84,7 @@ def crosshair_result(
     """Run CrossHair on `targets` and judge its report (see the module's docstring)."""
     total = sum(weight for _, weight in targets)
     with progress(ctx.console, "crosshair conditions", total) as tick:
-        report = run_crosshair(targets, budget, tick, cwd)
+        report = run_crosshair(targets, budget, tick, cwd, ctx.budget)
     result = CheckResult(
         name=name,
         verdict=verdict(report),
@@ -119,9 +119,11 @@ def explain_report(report: CrosshairReport, budget: CrosshairBudget) -> list[str
     lines += [c.describe() for c in report.conditions if c.outcome is CrosshairOutcome.UNMET]
     lines += report.problems
     if not report.complete:
+        stopped = any(p.startswith("stopped (") for p in report.problems)
         lines.append(
             f"{len(report.conditions)} of about {report.expected} conditions reported "
-            f"within {budget.overall:.0f}s; re-run with a larger profile"
+            + ("before the run stopped" if stopped else f"within {budget.overall:.0f}s")
+            + ("" if stopped else "; re-run with a larger profile")
         )
     return lines
 

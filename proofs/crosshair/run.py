@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import IO
 
 from tidegate.proofs import processes
+from tidegate.proofs.core import Budget
 
 PLUGIN = Path(__file__).with_name("plugin.py")
 """Lets CrossHair read the `tidegate` namespace package (see that file)."""
@@ -178,11 +179,14 @@ def run_crosshair(
     budget: CrosshairBudget,
     on_condition: Callable[[int], None] = lambda done: None,
     cwd: Path | None = None,
+    run: Budget | None = None,
 ) -> CrosshairReport:
     """Check `targets` (from `contract_targets`, or file paths with a weight) with CrossHair.
 
     `on_condition(n)` is called as results arrive. Never raises for CrossHair's own
-    failures: they are recorded in `problems` and make the report incomplete.
+    failures: they are recorded in `problems` and make the report incomplete. When the
+    run's `Budget` runs out (Ctrl-C, say), the workers are ended within a second and
+    the report is incomplete, as on the overall cut-off.
     """
     report = CrosshairReport(expected=sum(weight for _, weight in targets))
     start = time.monotonic()
@@ -205,7 +209,7 @@ def run_crosshair(
             # However this run ends (cut off, Ctrl-C, an error), no worker outlives it.
             stack.callback(processes.end, proc)
             workers.append((proc, errors))
-        found = _collect([p for p, _ in workers], start + budget.overall, report, on_condition)
+        found = _collect([p for p, _ in workers], start + budget.overall, report, on_condition, run)
         for (proc, errors), counterexamples in zip(workers, found, strict=True):
             _finish(proc, errors, counterexamples, report)
     if report.complete and not report.conditions:
@@ -219,6 +223,7 @@ def _collect(
     deadline: float,
     report: CrosshairReport,
     on_condition: Callable[[int], None],
+    run: Budget | None = None,
 ) -> list[int]:
     """Read every worker's lines as they come until all end or `deadline` passes; return how
     many counterexamples each worker reported.
@@ -232,16 +237,19 @@ def _collect(
     found = [0] * len(workers)
     running = len(workers)
     while running:
+        stopped = None if run is None else run.exhausted()
+        if stopped is not None or time.monotonic() >= deadline:
+            report.complete = False
+            report.problems.append(
+                f"cut off by the overall budget with {running} worker(s) still running"
+                if stopped is None
+                else f"stopped ({stopped}) with {running} worker(s) still running"
+            )
+            return found
         try:
             index, line = lines.get(timeout=max(0.0, min(1.0, deadline - time.monotonic())))
         except queue.Empty:
             on_condition(len(report.conditions))
-            if time.monotonic() >= deadline:
-                report.complete = False
-                report.problems.append(
-                    f"cut off by the overall budget with {running} worker(s) still running"
-                )
-                return found
             continue
         if line is None:
             running -= 1

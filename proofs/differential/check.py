@@ -30,17 +30,19 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
     """PASS when every program ran with the model and the implementation in agreement."""
     plan = PROFILES[ctx.profile].differential
     start = time.perf_counter()
+    budget = ctx.budget.sub(plan.budget)
     tally = Tally()
     subject = describe(queue_factory)
     result = CheckResult(f"differential model vs {subject}", Verdict.PASS, 0, "programs")
     total = plan.rounds * plan.programs
     with progress(ctx.console, "differential programs", total) as tick:
         for index in range(plan.rounds):
-            if time.perf_counter() - start > plan.budget:
+            stopped = budget.exhausted()
+            if stopped is not None:
                 result.verdict = Verdict.INCONCLUSIVE
                 result.details.append(
-                    f"time budget of {plan.budget:.0f}s ran out after {index} of {plan.rounds} "
-                    f"rounds ({tally.programs} programs): not every planned program ran"
+                    f"{stopped} after {index} of {plan.rounds} rounds ({tally.programs} "
+                    "programs): not every planned program ran"
                 )
                 break
             try:
@@ -69,6 +71,14 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
                 # e.g. Flaky: the implementation answered differently on a rerun.
                 result.verdict = Verdict.FAIL
                 result.details.append(f"hypothesis stopped: {type(exc).__name__}: {exc}")
+                break
+            except KeyboardInterrupt:
+                budget.interrupt()
+                result.verdict = Verdict.INCONCLUSIVE
+                result.details.append(
+                    f"interrupted in round {index + 1} of {plan.rounds} ({tally.programs} "
+                    "programs ran)"
+                )
                 break
             tick((index + 1) * plan.programs)
     result.cases = tally.programs

@@ -20,13 +20,15 @@ def check_recordings_with(runner: Runner, name: str, ctx: CheckContext) -> Check
     divergences and the first diverging trace as a line that replays anywhere."""
     traces = recorded_traces()
     with progress(ctx.console, f"recordings on {name}", len(traces)) as tick:
-        report = replay_all(traces, runner, tick)
+        report = replay_all(traces, runner, tick, ctx.budget)
+    verdict = Verdict.PASS if report.ok else Verdict.FAIL
+    if report.stopped is not None and not report.divergences:
+        verdict = Verdict.INCONCLUSIVE
     result = CheckResult(
-        name=f"recordings ({name})",
-        verdict=Verdict.PASS if report.ok else Verdict.FAIL,
-        cases=report.traces,
-        unit="traces",
+        name=f"recordings ({name})", verdict=verdict, cases=report.traces, unit="traces"
     )
+    if report.stopped is not None:
+        result.details.append(f"stopped ({report.stopped}) after {report.traces} traces")
     shown = report.divergences[:5]
     result.details.extend(d.describe() for d in shown)
     result.details.extend(d.trace.to_json() for d in shown[:1])

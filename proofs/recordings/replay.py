@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tidegate.model import Answer, Op
+from tidegate.proofs.core import Budget
 from tidegate.proofs.protocol.subjects import Runner
 from tidegate.proofs.protocol.traces import Trace
 
@@ -45,26 +46,39 @@ class ReplayReport:
     traces: int = 0
     steps: int = 0
     divergences: list[Divergence] = field(default_factory=list)
+    stopped: str | None = None
+    """Why the replay ended before the last trace (a budget, Ctrl-C), or None."""
 
     @property
     def ok(self) -> bool:
-        """True when at least one trace ran and none diverged (nothing ran is not a pass)."""
-        return self.traces > 0 and not self.divergences
+        """True when at least one trace ran, none diverged and none was left out (nothing
+        ran, or a replay cut short, is not a pass)."""
+        return self.traces > 0 and not self.divergences and self.stopped is None
 
 
 def replay_all(
     traces: Iterable[Trace],
     runner: Runner,
     progress: Callable[[int], None] | None = None,
+    budget: Budget | None = None,
 ) -> ReplayReport:
-    """Replay every trace; `progress(n)` is called after each with the count so far."""
+    """Replay every trace; `progress(n)` is called after each with the count so far.
+    Stops between two traces when `budget` runs out, and on Ctrl-C (`stopped` says so)."""
     report = ReplayReport()
-    for trace in traces:
-        divergence = replay_trace(trace, runner)
-        report.traces += 1
-        report.steps += len(trace.steps) if divergence is None else divergence.step + 1
-        if divergence is not None:
-            report.divergences.append(divergence)
-        if progress is not None:
-            progress(report.traces)
+    try:
+        for trace in traces:
+            report.stopped = None if budget is None else budget.exhausted()
+            if report.stopped is not None:
+                break
+            divergence = replay_trace(trace, runner)
+            report.traces += 1
+            report.steps += len(trace.steps) if divergence is None else divergence.step + 1
+            if divergence is not None:
+                report.divergences.append(divergence)
+            if progress is not None:
+                progress(report.traces)
+    except KeyboardInterrupt:
+        if budget is not None:
+            budget.interrupt()
+        report.stopped = "interrupted"
     return report
