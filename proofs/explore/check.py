@@ -49,7 +49,11 @@ class Explorations:
             left = max(0.01, self.budget - (time.perf_counter() - self.started))
             with progress(ctx.console, f"explore {bounds} (states)", None) as tick:
                 self.results[bounds] = explore_bounds(
-                    bounds, max_seconds=left, max_memory=default_memory_limit(), tick=tick
+                    bounds,
+                    max_seconds=left,
+                    max_memory=default_memory_limit(),
+                    tick=tick,
+                    budget=ctx.budget,
                 )
         return self.results[bounds]
 

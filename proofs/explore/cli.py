@@ -14,11 +14,12 @@ from tidegate.proofs.explore.engine import Engine, explore_bounds, packed_fits
 from tidegate.proofs.explore.memory import mib
 from tidegate.proofs.explore.packed import MAX_BITS, Layout, LayoutError
 from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
-from tidegate.proofs.explore.search import DEFAULT_BOUNDS, Bounds, Exploration
+from tidegate.proofs.explore.search import DEFAULT_BOUNDS, MAX_OTHER_ITEMS, Bounds, Exploration
 from tidegate.proofs.protocol.traces import Trace
 from tidegate.proofs.report import make_console, progress, trace_lines
 
 _BELOW_OTHERS = f" (queue items stay below the other producer's {OTHER_BASE}, ...)"
+_IN_RANGE = f" (the other producer's items {OTHER_BASE}, ... stay signed 64-bit integers)"
 
 
 def _size(text: str) -> int:
@@ -62,7 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--other-items",
-        type=number(int, minimum=0),
+        type=number(int, minimum=0, maximum=MAX_OTHER_ITEMS, why=_IN_RANGE),
         default=d.other_items,
         metavar="NO",
         help=f"items the other producer submits, 1001.. in order (default {d.other_items})",

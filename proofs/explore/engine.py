@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 
+from tidegate.proofs.core import Budget
 from tidegate.proofs.explore.fast import explore_fast
 from tidegate.proofs.explore.packed import Layout
 from tidegate.proofs.explore.search import Bounds, Exploration, explore
@@ -42,11 +43,17 @@ def explore_bounds(
     max_seconds: float | None = None,
     max_memory: int | None = None,
     tick: Callable[[int], None] | None = None,
+    budget: Budget | None = None,
 ) -> Exploration:
-    """Explore `bounds` with `engine` (see `search.explore` and `fast.explore_fast`).
+    """Explore `bounds` with `engine` (see `search.explore` and `fast.explore_fast`), within
+    `max_seconds`, `max_memory` and `budget` (each None for no limit).
 
     Raises `packed.LayoutError` when `engine` is PACKED and the bounds do not fit it.
     """
     if engine is Engine.REFERENCE or (engine is Engine.AUTO and not packed_fits(bounds)):
-        return explore(bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick)
-    return explore_fast(bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick)
+        return explore(
+            bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick, budget=budget
+        )
+    return explore_fast(
+        bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick, budget=budget
+    )

@@ -40,6 +40,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from tidegate.proofs.core import Budget
 from tidegate.proofs.explore.memory import peak_rss, rss
 from tidegate.proofs.explore.packed import (
     ACTIONS,
@@ -79,18 +80,20 @@ def explore_fast(
     max_memory: int | None = None,
     tick: Callable[[int], None] | None = None,
     workers: int | None = None,
+    budget: Budget | None = None,
 ) -> Exploration:
     """Explore every state reachable within `bounds`, checking the whole catalogue.
 
     Stops early, with `complete` False and `stopped` set, once `max_seconds` have
-    passed or when the next chunk would take the process's resident memory past
-    `max_memory` bytes. `tick` is called with the number of states found after each
-    chunk. `workers` threads share each chunk (default: the available cores, at most 2).
+    passed, when the next chunk would take the process's resident memory past
+    `max_memory` bytes, or once `budget` runs out (Ctrl-C included). `tick` is called
+    with the number of states found after each chunk. `workers` threads share each
+    chunk (default: the available cores, at most 2).
     Raises `packed.LayoutError` when the bounds need more than 52 bits a state.
     """
     if workers is None:
         workers = min(2, len(os.sched_getaffinity(0)))
-    return _Search(bounds, max_seconds, max_memory, tick, workers).run()
+    return _Search(bounds, max_seconds, max_memory, tick, workers, budget).run()
 
 
 @dataclass
@@ -128,6 +131,7 @@ class _Search:
         max_memory: int | None,
         tick: Callable[[int], None] | None,
         workers: int,
+        budget: Budget | None = None,
     ) -> None:
         self.bounds = bounds
         self.layout: Layout = layout_for(
@@ -141,6 +145,7 @@ class _Search:
         self.max_memory = max_memory
         self.tick = tick
         self.workers = workers
+        self.budget = budget
         self.parents: list[npt.NDArray[np.uint32]] = [np.zeros(1, dtype=np.uint32)]
         self.actions: list[npt.NDArray[np.uint8]] = [np.zeros(1, dtype=np.uint8)]
         self.failed: dict[str, _First] = {}
@@ -171,7 +176,14 @@ class _Search:
                     stopped += f" (at depth {level}, {len(visited):,} states found)"
                     break
                 chunk = frontier[lo : lo + self.chunk]
-                new, parent, action, moves = self._expand(pool, level, lo, chunk, visited)
+                try:
+                    new, parent, action, moves = self._expand(pool, level, lo, chunk, visited)
+                except KeyboardInterrupt:
+                    # This chunk is dropped whole: what was found before it stands.
+                    if self.budget is not None:
+                        self.budget.interrupt()
+                    stopped = f"interrupted (at depth {level}, {len(visited):,} states found)"
+                    break
                 result.transitions += moves
                 found.append(new)
                 parents.append(parent + np.uint32(lo))
@@ -218,7 +230,7 @@ class _Search:
                     f"memory budget of {self.max_memory:,} bytes would be exceeded "
                     f"(about {need:,} bytes needed for the next {chunk:,} states)"
                 )
-        return None
+        return None if self.budget is None else self.budget.exhausted()
 
     def _expand(
         self, pool: ThreadPoolExecutor, level: int, offset: int, keys: U64, visited: _Visited

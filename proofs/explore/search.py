@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tidegate import model
-from tidegate.model import Op, OpName, ReceiverState, Subject, Transition
-from tidegate.proofs.core import TidegateError, Verdict
+from tidegate.model import I64_MAX, Op, OpName, ReceiverState, Subject, Transition
+from tidegate.proofs.core import Budget, TidegateError, Verdict
 from tidegate.proofs.explore.memory import peak_rss, rss
 from tidegate.proofs.explore.properties import (
     CATALOGUE,
@@ -59,6 +59,17 @@ class BoundsError(TidegateError, ValueError):
     """Raised when exploration bounds break a rule; the message names the value and the rule."""
 
 
+MAX_QUEUE_ITEMS = OTHER_BASE - 1
+MAX_OTHER_ITEMS = I64_MAX - OTHER_BASE + 1
+WHY_MAX = {
+    "queue_items": f"so that queue items (1..NQ) stay below the other producer's items "
+    f"({OTHER_BASE}, ...)",
+    "other_items": f"so that the other producer's items ({OTHER_BASE}, ...) stay within the "
+    "signed 64-bit range",
+}
+"""Why NQ and NO are bounded: the items must stay distinct and be items of PROTOCOL.md."""
+
+
 @dataclass(frozen=True)
 class Bounds:
     """The exploration's parameters: C, K, NQ, NO (see the module docstring)."""
@@ -72,8 +83,8 @@ class Bounds:
         rules = (
             ("capacity", self.capacity, 1, None),
             ("cap", self.cap, 0, None),
-            ("queue_items", self.queue_items, 0, OTHER_BASE - 1),
-            ("other_items", self.other_items, 0, None),
+            ("queue_items", self.queue_items, 0, MAX_QUEUE_ITEMS),
+            ("other_items", self.other_items, 0, MAX_OTHER_ITEMS),
         )
         for name, value, low, high in rules:
             if isinstance(value, bool) or not isinstance(value, int):
@@ -81,10 +92,7 @@ class Bounds:
             if value < low:
                 raise BoundsError(f"{name} must be >= {low}, got {value}")
             if high is not None and value > high:
-                raise BoundsError(
-                    f"{name} must be <= {high} so that queue items (1..{name}) stay below "
-                    f"the other producer's items ({OTHER_BASE}, ...), got {value}"
-                )
+                raise BoundsError(f"{name} must be <= {high} {WHY_MAX[name]}, got {value}")
 
     def __str__(self) -> str:
         return f"C={self.capacity} K={self.cap} NQ={self.queue_items} NO={self.other_items}"
@@ -211,20 +219,25 @@ def explore(
     max_seconds: float | None = None,
     max_memory: int | None = None,
     tick: Callable[[int], None] | None = None,
+    budget: Budget | None = None,
 ) -> Exploration:
     """Explore every state reachable within `bounds`, checking `catalogue` everywhere.
 
     Stops early, with `complete` False and `stopped` set, once `max_seconds` have
-    passed or once the process's resident memory comes within `MEMORY_STEP` bytes of
-    `max_memory`. Both are checked every 4,096 states. `tick` is called with the
-    number of states found, every few thousand states.
+    passed, once the process's resident memory comes within `MEMORY_STEP` bytes of
+    `max_memory`, or once `budget` runs out (Ctrl-C included). All are checked every
+    4,096 states. `tick` is called with the number of states found, every few
+    thousand states.
     """
-    return _Search(bounds, catalogue).run(max_seconds, max_memory, tick)
+    return _Search(bounds, catalogue).run(max_seconds, max_memory, tick, budget)
 
 
 MEMORY_STEP = 64 * 2**20
 """Headroom the reference search keeps below `max_memory`: more than 4,096 states and
 their transitions take (about 2 KB a state)."""
+
+
+_FIXED = (OpName.TRY_DRAIN_ONE, OpName.TRY_RECV, OpName.DROP_RECEIVER, OpName.CLOSE)
 
 
 class _Search:
@@ -246,6 +259,7 @@ class _Search:
         self.pending = list(WITNESSES)
         self.off_contract: Trace | None = None
         self.memo: dict[int, int] = {}
+        self.made: dict[int, tuple[Op, Callable[[Subject], Transition]]] = {}
 
     def intern(self, s: Subject, key: StateKey | None, via: Op | None) -> int:
         """The id of `s`; a new subject is checked against every state property."""
@@ -283,30 +297,84 @@ class _Search:
         max_seconds: float | None,
         max_memory: int | None,
         tick: Callable[[int], None] | None,
+        budget: Budget | None = None,
     ) -> Exploration:
         start = time.perf_counter()
-        bounds, parents, memo = self.bounds, self.parents, self.memo
-        result = Exploration(bounds)
-        init: StateKey = (self.intern(model.new(bounds.capacity, bounds.cap), None, None), 0, 0)
-        parents[init] = None
-        # Every action is an index into `ops`/`steps`; a transition's result depends only
-        # on (subject, action), so it is computed and checked once per pair: memo key
-        # sid * len(ops) + action.
-        nq, no = bounds.queue_items, bounds.other_items
-        ops = [Op(OpName.ENQUEUE_OR_SEND, i) for i in range(1, nq + 1)]
-        ops += [Op(OpName.TRY_SEND, OTHER_BASE + i) for i in range(no)]
-        fixed = (OpName.TRY_DRAIN_ONE, OpName.TRY_RECV, OpName.DROP_RECEIVER, OpName.CLOSE)
-        ops += [Op(n) for n in fixed]
-        drain, recv, drop, close = range(nq + no, nq + no + 4)
-        width = len(ops)
-        steps: list[Callable[[Subject], Transition]] = [
-            functools.partial(model.enqueue_or_send, item=i) for i in range(1, nq + 1)
-        ]
-        steps += [functools.partial(model.try_send, item=OTHER_BASE + i) for i in range(no)]
-        steps += [model.try_drain_one, model.try_recv, model.drop_receiver, model.close]
-        receiver_moves: dict[int, tuple[int, ...]] = {}
+        result = Exploration(self.bounds)
+        init: StateKey = (
+            self.intern(model.new(self.bounds.capacity, self.bounds.cap), None, None),
+            0,
+            0,
+        )
+        self.parents[init] = None
         deadline = None if max_seconds is None else start + max_seconds
-        frontier, explored = [init], 0
+
+        def out() -> str | None:
+            if deadline is not None and time.perf_counter() > deadline:
+                return f"time budget of {max_seconds:g} s ran out"
+            if max_memory is not None and rss() + MEMORY_STEP > max_memory:
+                return f"memory budget of {max_memory:,} bytes would be exceeded"
+            return None if budget is None else budget.exhausted()
+
+        try:
+            stopped = self.levels(result, [init], out, tick)
+        except KeyboardInterrupt:
+            if budget is not None:
+                budget.interrupt()
+            stopped = "interrupted"
+        if stopped is not None:
+            where = f"at depth {result.depth}, {len(self.parents):,} states found"
+            result.stopped = f"{stopped} ({where})"
+        else:
+            result.complete = True
+            if tick is not None:
+                tick(len(self.parents))
+        return self.finish(result, start)
+
+    def op_of(self, action: int) -> Op:
+        """The operation of action number `action`: the queue's items 0..NQ-1, the other
+        producer's NQ..NQ+NO-1, then the fixed actions (`_FIXED`). Made when first taken,
+        so that setting up costs nothing however many items the bounds allow (a budget
+        then holds from the first state)."""
+        return self.made[action][0] if action in self.made else self._make(action)[0]
+
+    def step_of(self, action: int) -> Callable[[Subject], Transition]:
+        """The model's function for action number `action` (see `op_of`)."""
+        return self.made[action][1] if action in self.made else self._make(action)[1]
+
+    def _make(self, action: int) -> tuple[Op, Callable[[Subject], Transition]]:
+        nq, no = self.bounds.queue_items, self.bounds.other_items
+        step: Callable[[Subject], Transition]
+        if action < nq:
+            op = Op(OpName.ENQUEUE_OR_SEND, action + 1)
+            step = functools.partial(model.enqueue_or_send, item=action + 1)
+        elif action < nq + no:
+            item = OTHER_BASE + action - nq
+            op = Op(OpName.TRY_SEND, item)
+            step = functools.partial(model.try_send, item=item)
+        else:
+            op = Op(_FIXED[action - nq - no])
+            step = getattr(model, op.name.value)  # try_drain_one, try_recv, ...
+        self.made[action] = (op, step)
+        return op, step
+
+    def levels(
+        self,
+        result: Exploration,
+        frontier: list[StateKey],
+        out: Callable[[], str | None],
+        tick: Callable[[int], None] | None,
+    ) -> str | None:
+        """Breadth-first from `frontier`, a level at a time, until no state is left (None)
+        or `out()`, asked every 4,096 states, says why the budget ran out (returned)."""
+        parents, memo = self.parents, self.memo
+        # A transition's result depends only on (subject, action), so it is computed and
+        # checked once per pair: memo key sid * width + action.
+        nq, no = self.bounds.queue_items, self.bounds.other_items
+        drain, recv, drop, close = range(nq + no, nq + no + len(_FIXED))
+        width = nq + no + len(_FIXED)
+        receiver_moves: dict[int, tuple[int, ...]] = {}
+        explored = 0
         while frontier:
             following: list[StateKey] = []
             for key in frontier:
@@ -318,7 +386,7 @@ class _Search:
                     mine = receiver_moves[sid] = tuple(
                         a
                         for a in (recv, drop, close)
-                        if ops[a].name in allowed
+                        if self.op_of(a).name in allowed
                         and (a != close or s.channel.receiver is ReceiverState.OPEN)
                     )
                 moves: list[tuple[int, int, int]] = []
@@ -334,39 +402,29 @@ class _Search:
                     # No receiver action is enabled (dropped): probe Disconnected off-contract.
                     probe = model.try_recv(s)
                     if OFF_CONTRACT.matches(probe.answer):
-                        self.off_contract = self.trace_to(key, (ops[recv],), "off-contract")
+                        self.off_contract = self.trace_to(key, (self.op_of(recv),), "off-contract")
                 result.transitions += len(moves)
                 for action, q2, o2 in moves:
                     memo_key = sid * width + action
                     to_sid = memo.get(memo_key)
                     if to_sid is None:
-                        op = ops[action]
-                        to_sid = memo[memo_key] = self.check(key, s, op, steps[action](s))
+                        op = self.op_of(action)
+                        to_sid = memo[memo_key] = self.check(key, s, op, self.step_of(action)(s))
                     after: StateKey = (to_sid, q2, o2)
                     if after not in parents:
-                        parents[after] = (key, ops[action])
+                        parents[after] = (key, self.op_of(action))
                         following.append(after)
                 explored += 1
                 if explored % 4096 == 0:
                     if tick is not None:
                         tick(len(parents))
-                    stopped = None
-                    if deadline is not None and time.perf_counter() > deadline:
-                        stopped = f"time budget of {max_seconds:g} s ran out"
-                    elif max_memory is not None and rss() + MEMORY_STEP > max_memory:
-                        stopped = f"memory budget of {max_memory:,} bytes would be exceeded"
+                    stopped = out()
                     if stopped is not None:
-                        result.stopped = (
-                            f"{stopped} (at depth {result.depth}, {len(parents):,} states found)"
-                        )
-                        return self.finish(result, start)
+                        return stopped
             if following:
                 result.depth += 1
             frontier = following
-        result.complete = True
-        if tick is not None:
-            tick(len(parents))
-        return self.finish(result, start)
+        return None
 
     def finish(self, result: Exploration, start: float) -> Exploration:
         result.states = len(self.parents)
