@@ -10,7 +10,8 @@ from rich.console import Console
 
 from tidegate.impl.variants import Variant
 from tidegate.proofs.cli import exit_code, number
-from tidegate.proofs.core import Verdict
+from tidegate.proofs.core import Budget, Verdict
+from tidegate.proofs.flags import nonempty
 from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, REMOVED_BY, with_variant
 from tidegate.proofs.interleave.explore import (
     InterleaveExploration,
@@ -22,7 +23,7 @@ from tidegate.proofs.interleave.explore import (
 from tidegate.proofs.interleave.run import Run
 from tidegate.proofs.interleave.schedule import ScheduleError, format_schedule, parse_replay
 from tidegate.proofs.interleave.verdict import headline, missing_seed_findings, summarize
-from tidegate.proofs.interleave.world import Scenario, ScenarioError
+from tidegate.proofs.interleave.world import Scenario, ScenarioError, abandon_worlds
 from tidegate.proofs.report import make_console, progress
 
 
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--random",
-        type=number(int, minimum=1),
+        type=number(int, minimum=1, maximum=10**9),
         metavar="N",
         help="run N random PCT schedules instead",
     )
@@ -67,16 +68,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="budget per exhaustive scenario; running out is inconclusive (exit 3)",
     )
     p.add_argument(
+        "--time-budget",
+        type=number(float, above=0),
+        metavar="SECONDS",
+        help="stop after this long (default: no limit); running out is inconclusive (exit 3)",
+    )
+    p.add_argument(
         "--replay",
         metavar="SCENARIO/SCHEDULE",
+        type=nonempty("--replay"),
         help="run one schedule again step by step, e.g. 'capacity=1,cap=1,wire=3/W:3.R:3.C.R'",
     )
     p.set_defaults(run=run_interleave)
 
 
 def run_interleave(args: argparse.Namespace) -> Verdict:
+    """Explore (or replay); interrupted, the scenarios explored so far are summarized and
+    the verdict is INCONCLUSIVE."""
     console = make_console()
-    if args.replay:
+    if args.replay is not None:
         return replay_schedule(console, args.replay)
     try:
         scenarios = tuple(Scenario.parse(s) for s in args.scenario or ())
@@ -85,26 +95,40 @@ def run_interleave(args: argparse.Namespace) -> Verdict:
     variants = list(Variant) if args.variant == "all" else [Variant(args.variant)]
     base = scenarios or DEFAULT_SCENARIOS
     explorations: list[InterleaveExploration] = []
+    budget = Budget(args.time_budget)
     start = time.monotonic()
-    for variant in variants:
-        console.print(f"[bold]{variant.value}[/]" + ("" if variant is Variant.SEED else " (ours)"))
-        for scenario in with_variant(base, variant) if not scenarios else base:
-            if scenarios and scenario.variant is not variant:
-                scenario = Scenario(**{**scenario.__dict__, "variant": variant})
-            explorations.append(_explore(console, scenario, args))
-            console.print(f"  {headline(explorations[-1])}", markup=False)
+    try:
+        for variant in variants:
+            tag = "" if variant is Variant.SEED else " (ours)"
+            console.print(f"[bold]{variant.value}[/]{tag}")
+            for scenario in with_variant(base, variant) if not scenarios else base:
+                if budget.exhausted() is not None:
+                    break
+                if scenarios and scenario.variant is not variant:
+                    scenario = Scenario(**{**scenario.__dict__, "variant": variant})
+                explorations.append(_explore(console, scenario, args, budget))
+                console.print(f"  {headline(explorations[-1])}", markup=False)
+    except KeyboardInterrupt:
+        abandon_worlds()  # a witness was being shrunk: its runs were dropped mid-step
+        budget.interrupt()
+    if budget.exhausted() is not None:
+        console.print(f"\nstopped: {budget.exhausted()}; the scenarios explored so far:")
     summary = summarize(explorations)
+    if budget.interrupted and summary.verdict is Verdict.PASS:
+        summary.verdict = Verdict.INCONCLUSIVE
     console.print(
         f"\n{summary.executions:,} schedules over {len(explorations)} scenario runs in "
         f"{time.monotonic() - start:.1f}s"
     )
     for variant in variants:
-        console.print(_variant_line(variant, explorations), markup=False)
+        if any(ex.scenario.variant is variant for ex in explorations):
+            console.print(_variant_line(variant, explorations), markup=False)
     if summary.findings:
         console.print("\nFindings (each with its shortest schedule found):")
         for line in summary.findings:
             console.print(f"  - {line}", markup=False)
-    if not scenarios and args.random is None and Variant.SEED in variants:
+    complete = budget.exhausted() is None
+    if complete and not scenarios and args.random is None and Variant.SEED in variants:
         for finding in missing_seed_findings(summary):
             console.print(f"  note: the seed did not show '{finding.value}' here", markup=False)
     for line in summary.failures:
@@ -112,7 +136,7 @@ def run_interleave(args: argparse.Namespace) -> Verdict:
     words = {
         Verdict.PASS: "every property holds at these bounds",
         Verdict.FAIL: "a property FAILED",
-        Verdict.INCONCLUSIVE: "INCONCLUSIVE (budget ran out; not a pass)",
+        Verdict.INCONCLUSIVE: "INCONCLUSIVE (budget ran out or interrupted; not a pass)",
     }
     console.print(f"\n{words[summary.verdict]} (exit {int(exit_code(summary.verdict))})")
     return summary.verdict
@@ -133,13 +157,15 @@ def _variant_line(variant: Variant, explorations: list[InterleaveExploration]) -
 
 
 def _explore(
-    console: Console, scenario: Scenario, args: argparse.Namespace
+    console: Console, scenario: Scenario, args: argparse.Namespace, budget: Budget
 ) -> InterleaveExploration:
     if args.random is not None:
         with progress(console, f"{scenario} random", args.random) as tick:
-            return explore_random(scenario, runs=args.random, seed=args.seed, tick=tick)
+            return explore_random(
+                scenario, runs=args.random, seed=args.seed, tick=tick, budget=budget
+            )
     with progress(console, f"{scenario}", None) as tick:
-        return explore_all(scenario, max_executions=args.max_executions, tick=tick)
+        return explore_all(scenario, max_executions=args.max_executions, tick=tick, budget=budget)
 
 
 def replay_schedule(console: Console, text: str) -> Verdict:
@@ -149,6 +175,14 @@ def replay_schedule(console: Console, text: str) -> Verdict:
         scenario, roles = parse_replay(text)
     except (ScenarioError, ScheduleError) as exc:
         raise type(exc)(f"--replay: {exc}") from None
+    try:
+        return _replay(console, scenario, roles)
+    except KeyboardInterrupt:
+        abandon_worlds()
+        raise
+
+
+def _replay(console: Console, scenario: Scenario, roles: list[str]) -> Verdict:
     run = run_schedule(scenario, [])
     try:
         for index, role in enumerate(roles, 1):

@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tidegate.proofs.core import Budget
 from tidegate.proofs.interleave.properties import Finding, InterleaveProperty
 from tidegate.proofs.interleave.run import Event, Run
-from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario
+from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario, abandon_worlds
 
 Progress = Callable[[int], None]
 
@@ -45,6 +46,8 @@ class InterleaveExploration:
     outcomes: set[object] = field(default_factory=set)
     stuck: int = 0
     exhausted: bool = False
+    stopped: str | None = None
+    """Why the exploration ended early (a budget, Ctrl-C), or None."""
     seconds: float = 0.0
     violations: dict[InterleaveProperty, InterleaveWitness] = field(default_factory=dict)
     findings: dict[Finding, InterleaveWitness] = field(default_factory=dict)
@@ -91,31 +94,61 @@ def explore_all(
     max_executions: int = 200_000,
     deadline: float | None = None,
     tick: Progress | None = None,
+    budget: Budget | None = None,
 ) -> InterleaveExploration:
     """Every schedule of `scenario`, depth first, pruning states already seen.
 
     A run continues into its first child; each other child re-runs its prefix
     from a fresh world (`executions` counts those runs). Witnesses are then
     shrunk to the shortest schedule found that still shows the same thing.
-    `exhausted` is False when `max_executions` or `deadline` (a `time.monotonic()`
-    value) stopped it first: the result is then inconclusive.
+    `exhausted` is False when `max_executions`, `deadline` (a `time.monotonic()`
+    value) or `budget` (Ctrl-C included) stopped it first: the result is then
+    inconclusive, and `stopped` says why.
     """
     start = time.monotonic()
     result = InterleaveExploration(scenario, "exhaustive")
+    seen: set[object] = set()
+    try:
+        _search(result, seen, loops, max_executions, deadline, tick, budget)
+    except KeyboardInterrupt:
+        # Runs were dropped mid-step: close what never started, keep what was covered.
+        abandon_worlds()
+        if budget is not None:
+            budget.interrupt()
+        result.stopped, result.exhausted = "interrupted", False
+    result.states = len(seen)
+    result.seconds = time.monotonic() - start
+    if tick is not None:
+        tick(result.executions)
+    if result.stopped != "interrupted":
+        _shrink_all(result, loops, budget)
+    return result
+
+
+def _search(
+    result: InterleaveExploration,
+    seen: set[object],
+    loops: Loops,
+    max_executions: int,
+    deadline: float | None,
+    tick: Progress | None,
+    budget: Budget | None,
+) -> None:
+    """The depth-first search of `explore_all`, recording into `result` and `seen`."""
+    scenario = result.scenario
     with_model = loops.is_reference
     # Each entry: the prefix, a run already at prefix[:-1] to continue (or None: re-run
     # the prefix unchecked, its steps were checked on the way here), and the model state
     # at prefix[:-1].
     stack: list[tuple[tuple[str, ...], Run | None, object]] = [((), None, None)]
-    seen: set[object] = set()
     while stack:
-        if result.executions >= max_executions or (
-            deadline is not None and time.monotonic() > deadline
-        ):
+        stopped = _stopped(result, max_executions, deadline, budget)
+        if stopped is not None:
+            result.stopped = stopped
             for _, pending, _ in stack:
                 if pending is not None:
                     pending.discard()
-            break
+            return
         prefix, run, model = stack.pop()
         if run is None:
             run = Run(scenario, loops, with_model=with_model)
@@ -145,20 +178,29 @@ def explore_all(
         here = run.model
         stack.extend((prefix + (role,), None, here) for role in reversed(children[1:]))
         stack.append((prefix + (children[0],), run, here))
-    else:
-        result.exhausted = True
-    result.states = len(seen)
-    result.seconds = time.monotonic() - start
-    if tick is not None:
-        tick(result.executions)
-    _shrink_all(result, loops)
-    return result
+    result.exhausted = True
 
 
-def _shrink_all(result: InterleaveExploration, loops: Loops) -> None:
+def _stopped(
+    result: InterleaveExploration,
+    max_executions: int,
+    deadline: float | None,
+    budget: Budget | None,
+) -> str | None:
+    if result.executions >= max_executions:
+        return f"the limit of {max_executions:,} executions was reached"
+    if deadline is not None and time.monotonic() > deadline:
+        return "the time budget ran out"
+    return None if budget is None else budget.exhausted()
+
+
+def _shrink_all(result: InterleaveExploration, loops: Loops, budget: Budget | None) -> None:
+    """Shrink every witness, unless the budget is spent (then each stays as found)."""
     for table in (result.violations, result.findings):
         for what, witness in list(table.items()):
-            table[what] = shrink_witness(result.scenario, witness, loops)  # type: ignore[index]
+            if budget is not None and budget.exhausted() is not None:
+                return
+            table[what] = shrink_witness(result.scenario, witness, loops, budget)  # type: ignore[index]
 
 
 def explore_random(
@@ -170,14 +212,46 @@ def explore_random(
     depth: int = 3,
     max_steps: int = 5_000,
     tick: Progress | None = None,
+    budget: Budget | None = None,
 ) -> InterleaveExploration:
     """`runs` PCT schedules from `seed` (reproducible), each to its end; what they find
-    is shrunk to a shorter schedule that still shows it."""
+    is shrunk to a shorter schedule that still shows it. Stops early when `budget` runs
+    out (Ctrl-C included): `stopped` then says why, and the result is inconclusive."""
     start = time.monotonic()
     result = InterleaveExploration(scenario, f"random (PCT depth {depth}, seed {seed})")
+    try:
+        _random_runs(result, loops, runs, seed, depth, max_steps, tick, budget)
+    except KeyboardInterrupt:
+        abandon_worlds()
+        if budget is not None:
+            budget.interrupt()
+        result.stopped = "interrupted"
+    if result.stopped != "interrupted":
+        _shrink_all(result, loops, budget)
+    result.states = len(result.outcomes)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _random_runs(
+    result: InterleaveExploration,
+    loops: Loops,
+    runs: int,
+    seed: int,
+    depth: int,
+    max_steps: int,
+    tick: Progress | None,
+    budget: Budget | None,
+) -> None:
+    """The runs of `explore_random`, recorded into `result`."""
+    scenario = result.scenario
     rng = random.Random(seed)
     with_model = loops.is_reference
     for index in range(runs):
+        stopped = None if budget is None else budget.exhausted()
+        if stopped is not None:
+            result.stopped = stopped
+            break
         run = Run(scenario, loops, with_model=with_model)
         priority: dict[str, float] = {}
         change_at = set(rng.sample(range(1, 4 * scenario.wire + 40), depth - 1))
@@ -196,10 +270,6 @@ def explore_random(
         result.absorb(run)
         if tick is not None:
             tick(index + 1)
-    _shrink_all(result, loops)
-    result.states = len(result.outcomes)
-    result.seconds = time.monotonic() - start
-    return result
 
 
 def shows(scenario: Scenario, roles: Sequence[str], what: object, loops: Loops) -> bool:
@@ -216,15 +286,19 @@ def shows(scenario: Scenario, roles: Sequence[str], what: object, loops: Loops) 
 
 
 def shrink_witness(
-    scenario: Scenario, witness: InterleaveWitness, loops: Loops
+    scenario: Scenario, witness: InterleaveWitness, loops: Loops, budget: Budget | None = None
 ) -> InterleaveWitness:
-    """Drop steps one at a time while the schedule still shows the same thing."""
+    """Drop steps one at a time while the schedule still shows the same thing (until
+    `budget`, if given, runs out: then the shortest schedule so far)."""
     what = witness.event.what
     roles = list(witness.schedule)
     changed = True
     while changed:
         changed = False
         for i in range(len(roles) - 1, -1, -1):
+            if budget is not None and budget.exhausted() is not None:
+                changed = False
+                break
             candidate = roles[:i] + roles[i + 1 :]
             if shows(scenario, candidate, what, loops):
                 roles, changed = candidate, True

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import heapq
+import inspect
 from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -190,6 +191,14 @@ class ControlledLoop(asyncio.AbstractEventLoop):
                 self._ready.append((handle, self._roots.get(_owner(handle))))
         self._runnable = None
         return True
+
+    def close_unstarted(self) -> None:
+        """Close the coroutine of every task (roles and sub-tasks) that has not started,
+        running nothing: for a run abandoned mid-step (Ctrl-C)."""
+        for task in [*self._by_role.values(), *self._subtasks]:
+            coro = task.get_coro()
+            if inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) == "CORO_CREATED":
+                coro.close()
 
     def settle_all(self) -> None:
         """Run every ready handle, roles included, in FIFO order (used after cancelling)."""

@@ -32,17 +32,25 @@ def format_schedule(roles: Sequence[str]) -> str:
     return ".".join(out)
 
 
+MAX_SCHEDULE_STEPS = 100_000
+"""The longest schedule read: far longer than any run of a scenario's bounds."""
+
+
 def parse_schedule(text: str) -> list[str]:
-    """The roles of a schedule string; raises ScheduleError naming a bad token."""
+    """The roles of a schedule string; raises ScheduleError naming a bad token, or when
+    the schedule is longer than `MAX_SCHEDULE_STEPS`."""
     roles: list[str] = []
     for token in filter(None, text.strip().split(".")):
         match = _TOKEN.fullmatch(token)
         if match is None:
             raise ScheduleError(
-                f"schedule token {token!r} is not ROLE or ROLE:COUNT (roles: W, R, C, P1, P2, "
-                "..., and the fault steps E, S, X)"
+                f"schedule token {token[:40]!r} is not ROLE or ROLE:COUNT (roles: W, R, C, P1, "
+                "P2, ..., and the fault steps E, S, X)"
             )
-        roles.extend([match[1]] * int(match[2] or 1))
+        count = int(match[2]) if match[2] and len(match[2]) < 10 else 1 + MAX_SCHEDULE_STEPS
+        if len(roles) + (count if match[2] else 1) > MAX_SCHEDULE_STEPS:
+            raise ScheduleError(f"a schedule has at most {MAX_SCHEDULE_STEPS:,} steps")
+        roles.extend([match[1]] * (count if match[2] else 1))
     return roles
 
 

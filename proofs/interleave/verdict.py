@@ -30,12 +30,13 @@ class Summary:
 
 def headline(ex: InterleaveExploration) -> str:
     """One line: the scenario, how much was covered, in how long."""
+    cut = f", STOPPED: {ex.stopped}" if ex.stopped else ""
     if ex.mode != "exhaustive":
         return (
             f"{ex.scenario}: {ex.executions:,} schedules, {len(ex.outcomes)} distinct outcomes "
-            f"({ex.mode}, {ex.seconds:.1f}s)"
+            f"({ex.mode}, {ex.seconds:.1f}s{cut})"
         )
-    done = "all schedules" if ex.exhausted else "BUDGET RAN OUT"
+    done = "all schedules" if ex.exhausted else f"BUDGET RAN OUT: {ex.stopped or 'budget'}"
     stuck = f", {ex.stuck} left a task waiting forever" if ex.stuck else ""
     return (
         f"{ex.scenario}: {ex.executions:,} schedules, {ex.states:,} states, "
@@ -70,9 +71,13 @@ def summarize(explorations: list[InterleaveExploration]) -> Summary:
                 (variant, finding)
             ][0]:
                 shortest[(variant, finding)] = (len(witness.schedule), f"[{variant.value}] {line}")
-        if ex.mode == "exhaustive" and not ex.exhausted and out.verdict is Verdict.PASS:
+        short = ex.stopped is not None or (ex.mode == "exhaustive" and not ex.exhausted)
+        if short and out.verdict is Verdict.PASS:
             out.verdict = Verdict.INCONCLUSIVE
-            out.failures.append(f"budget ran out before every schedule of {ex.scenario} was run")
+            why = f" ({ex.stopped})" if ex.stopped else ""
+            out.failures.append(
+                f"budget ran out before every schedule of {ex.scenario} was run{why}"
+            )
     out.findings = [line for _, line in shortest.values()]
     return out
 

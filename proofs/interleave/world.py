@@ -21,6 +21,8 @@ import asyncio
 import enum
 import inspect
 import re
+import warnings
+import weakref
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -92,6 +94,8 @@ class Scenario:
             key, sep, value = part.partition("=")
             if not sep:
                 raise ScenarioError(f"scenario field {part!r} must be NAME=VALUE")
+            if key.strip() in fields:
+                raise ScenarioError(f"scenario field {key.strip()} is given twice in {text!r}")
             fields[key.strip()] = value.strip()
         known = {"capacity", "cap", "wire", "producers", "stop", "faults", "variant"}
         unknown = set(fields) - known
@@ -104,8 +108,14 @@ class Scenario:
             if needed not in fields:
                 raise ScenarioError(f"scenario {text!r} lacks {needed}=N")
         producers = tuple(
-            _int("producers", p, 1) for p in filter(None, fields.get("producers", "").split("+"))
+            _int("producers", p, 1, MAX_PRODUCER_ITEMS)
+            for p in filter(None, fields.get("producers", "").split("+"))
         )
+        if len(producers) > MAX_PRODUCERS:
+            raise ScenarioError(
+                f"scenario field producers names {len(producers)} producers; at most "
+                f"{MAX_PRODUCERS} (each adds a role to every schedule)"
+            )
         stop = fields.get("stop")
         try:
             variant = Variant(fields.get("variant", "seed"))
@@ -122,22 +132,40 @@ class Scenario:
                 f"got {fields['faults']!r}"
             )
         return cls(
-            capacity=_int("capacity", fields["capacity"], 1),
-            cap=_int("cap", fields["cap"], 0),
-            wire=_int("wire", fields["wire"], 0),
+            capacity=_int("capacity", fields["capacity"], 1, MAX_SLOTS),
+            cap=_int("cap", fields["cap"], 0, MAX_SLOTS),
+            wire=_int("wire", fields["wire"], 0, MAX_WIRE),
             producers=producers,
-            stop_after=None if stop in (None, "", "-") else _int("stop", stop, 0),
+            stop_after=None if stop in (None, "", "-") else _int("stop", stop, 0, MAX_STOP),
             variant=variant,
             faults=tuple(f for f in FAULTS if f in faults),
         )
 
 
-def _int(name: str, value: str, minimum: int) -> int:
-    if not re.fullmatch(r"\d+", value):
-        raise ScenarioError(f"scenario field {name} must be an integer >= {minimum}, got {value!r}")
+MAX_WIRE = 99
+"""Wire items are 1..wire and the first producer's 101..: more would repeat items (and
+every schedule is as long as all the items together: 99 is already far beyond what an
+exhaustive exploration covers)."""
+MAX_PRODUCER_ITEMS = 99
+"""Producer i sends 100*i+1..: a hundredth item would be the next producer's first."""
+MAX_PRODUCERS = 9
+MAX_SLOTS = 1000
+"""The largest capacity and cap: far beyond what any schedule with at most 99 items per
+role can fill."""
+MAX_STOP = 10**6
+
+
+def _int(name: str, value: str, minimum: int, maximum: int) -> int:
+    if not re.fullmatch(r"\d{1,30}", value):
+        raise ScenarioError(
+            f"scenario field {name} must be an integer from {minimum} to {maximum}, "
+            f"got {value[:40]!r}"
+        )
     number = int(value)
-    if number < minimum:
-        raise ScenarioError(f"scenario field {name} must be >= {minimum}, got {number}")
+    if not minimum <= number <= maximum:
+        raise ScenarioError(
+            f"scenario field {name} must be from {minimum} to {maximum}, got {number}"
+        )
     return number
 
 
@@ -219,12 +247,27 @@ class ConsumerPhase(enum.Enum):
     ENDED = "ended"
 
 
+_WORLDS: weakref.WeakSet[World] = weakref.WeakSet()
+
+
+def abandon_worlds() -> None:
+    """Close the never-started coroutines of every world still alive, without running
+    anything: after Ctrl-C, runs are dropped mid-step, and dropping a task whose coroutine
+    never started would warn that it was "never awaited". A coroutine made but not yet
+    handed to a task when the interrupt came cannot be found: from then on that warning
+    is not shown (it would only say that the run was interrupted)."""
+    for world in list(_WORLDS):
+        world.loop.close_unstarted()
+    warnings.filterwarnings("ignore", r"coroutine .* was never awaited", RuntimeWarning)
+
+
 class World:
     """The real objects of one run, and the roles spawned on a fresh `ControlledLoop`."""
 
     def __init__(self, scenario: Scenario, loops: Loops = REFERENCE_LOOPS) -> None:
         self.scenario = scenario
         self.loop = ControlledLoop()  # type: ignore[abstract]
+        _WORLDS.add(self)
         self.tx: Sender[int]
         self.rx: Receiver[int]
         self.tx, self.rx = channel(scenario.capacity)

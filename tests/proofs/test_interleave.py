@@ -160,7 +160,7 @@ def test_schedule_strings_round_trip_and_bad_ones_are_named() -> None:
         parse_schedule("W.Q")
     with pytest.raises(ValueError, match="P2"):
         parse_replay("capacity=1,cap=1,wire=1,producers=1/P2")
-    with pytest.raises(ValueError, match="cap must be an integer >= 0"):
+    with pytest.raises(ValueError, match="cap must be an integer from 0 to 1000"):
         Scenario.parse("capacity=1,cap=-1,wire=1")
     assert str(Scenario.parse("capacity=1,cap=1,wire=1,faults=X+E")).endswith("faults=E+X")
     with pytest.raises(ValueError, match="faults must name distinct fault steps of E\\+S\\+X"):
