@@ -6,16 +6,18 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from tidegate.proofs.cli import number
 from tidegate.proofs.conform.generate import ANCHORS
 from tidegate.proofs.conform.report import print_outcome
 from tidegate.proofs.conform.session import Settings, conform, planned_cases
-from tidegate.proofs.conform.suite import generate_suite
-from tidegate.proofs.core import TidegateError, Verdict
+from tidegate.proofs.conform.suite import Suite, suite_traces
+from tidegate.proofs.core import Budget, BudgetExhausted, TidegateError, Verdict
+from tidegate.proofs.flags import nonempty, output_file
 from tidegate.proofs.protocol.itf import to_itf
-from tidegate.proofs.protocol.traces import load_trace_files, write_traces
+from tidegate.proofs.protocol.traces import Trace, load_trace_files, write_traces
 from tidegate.proofs.report import make_console, progress
 
 TRANSITIONS = (
@@ -23,6 +25,12 @@ TRANSITIONS = (
     "combinations reachable from new(capacity, cap); each has one answer"
 )
 """What a transition is, printed beside the count."""
+MAX_RUN_STEPS = 1_000_000
+"""The longest run `--max-steps` allows: a million requests already take minutes through
+a pipe, and a run is held in memory whole while it is shrunk."""
+MAX_PAIR = 64
+"""The largest `--max-capacity` and `--max-cap` of `traces generate`: 4,160 (capacity,
+cap) pairs, about a million transitions to cover."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,16 +69,17 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--seed", type=int, default=0, help="seed of the generated cases (default 0)")
     p.add_argument(
         "--max-examples",
-        type=number(int, minimum=0),
+        type=number(int, minimum=0, maximum=10**9),
         default=Settings.max_examples,
         help=f"random runs after the coverage cases (default {Settings.max_examples}); the "
         f"first {len(ANCHORS)} are the goal's wide anchor runs, so fewer exits 3",
     )
     p.add_argument(
         "--max-steps",
-        type=number(int, minimum=1),
+        type=number(int, minimum=1, maximum=MAX_RUN_STEPS),
         default=Settings.max_steps,
-        help=f"longest random run in steps (default {Settings.max_steps})",
+        help=f"longest random run in steps, at most {MAX_RUN_STEPS:,} "
+        f"(default {Settings.max_steps})",
     )
     p.add_argument(
         "--time-budget",
@@ -83,7 +92,7 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     p.add_argument(
         "--op-timeout",
-        type=number(float, minimum=0.01),
+        type=number(float, minimum=0.01, maximum=86400.0),
         default=Settings.op_timeout,
         metavar="SECONDS",
         help=f"longest wait for one answer before the adapter is killed "
@@ -98,6 +107,7 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument(
         "--save-failures",
         metavar="FILE",
+        type=output_file,
         help="append the minimal failing trace (a divergence, or a trace on which the "
         "adapter fails) to FILE as a PROTOCOL.md trace line",
     )
@@ -159,41 +169,138 @@ def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "signed 64-bit range). jsonl: PROTOCOL.md trace lines in FILE. itf: one ITF JSON file "
         "per trace (Apalache/Quint ADR-015) in the directory FILE.",
     )
-    g.add_argument("--out", required=True, metavar="FILE", help="file (jsonl) or directory (itf)")
+    g.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        type=nonempty("--out"),
+        help="file (jsonl) or directory (itf; *.itf.json files of an older run there are "
+        "replaced, any other file makes it refuse)",
+    )
     g.add_argument("--format", choices=["jsonl", "itf"], default="jsonl")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--max-capacity", type=number(int, minimum=1), default=3, help="default 3")
-    g.add_argument("--max-cap", type=number(int, minimum=0), default=3, help="default 3")
-    g.add_argument("--runs", type=number(int, minimum=0), default=20, help="long random runs (20)")
     g.add_argument(
-        "--max-steps", type=number(int, minimum=1), default=500, help="longest run (500)"
+        "--max-capacity",
+        type=number(int, minimum=1, maximum=MAX_PAIR),
+        default=3,
+        help=f"1 to {MAX_PAIR} (default 3)",
+    )
+    g.add_argument(
+        "--max-cap",
+        type=number(int, minimum=0, maximum=MAX_PAIR),
+        default=3,
+        help=f"0 to {MAX_PAIR} (default 3)",
+    )
+    g.add_argument(
+        "--runs",
+        type=number(int, minimum=0, maximum=10**6),
+        default=20,
+        help="long random runs (default 20)",
+    )
+    g.add_argument(
+        "--max-steps",
+        type=number(int, minimum=1, maximum=MAX_RUN_STEPS),
+        default=500,
+        help="longest run (default 500)",
+    )
+    g.add_argument(
+        "--time-budget",
+        type=number(float, above=0),
+        metavar="SECONDS",
+        help="stop after this long, keeping the traces written so far (exit 3)",
     )
     g.set_defaults(run=run_traces)
 
 
 def run_traces(args: argparse.Namespace) -> Verdict:
-    """Write the suite; FAIL if it does not cover every reachable transition."""
+    """Write the suite as it is made; FAIL if it does not cover every reachable
+    transition, INCONCLUSIVE (what was written stays) if the budget ran out or Ctrl-C."""
     console = make_console()
-    suite = generate_suite(
-        int(args.max_capacity), int(args.max_cap), int(args.runs), int(args.max_steps), args.seed
-    )
     out = Path(args.out)
     try:
-        if args.format == "jsonl":
-            write_traces(out, suite.traces)
-        else:
-            out.mkdir(parents=True, exist_ok=True)
-            for trace in suite.traces:
-                text = json.dumps(to_itf(trace), separators=(",", ":"))
-                (out / f"{trace.id}.itf.json").write_text(text + "\n", encoding="utf-8")
+        sink = _jsonl_sink(out) if args.format == "jsonl" else _itf_sink(out)
     except OSError as exc:
         raise TidegateError(f"cannot write {out}: {exc}") from None
-    steps = sum(len(t.steps) for t in suite.traces)
+    capacity, cap = int(args.max_capacity), int(args.max_cap)
+    tally, budget = Suite(), Budget(args.time_budget)
+    written = steps = 0
+    stopped: str | None = None
+    try:
+        with progress(console, "traces", None) as tick:
+            traces = suite_traces(
+                capacity, cap, int(args.runs), int(args.max_steps), args.seed, tally, budget
+            )
+            for trace in traces:
+                sink(trace)
+                written, steps = written + 1, steps + len(trace.steps)
+                tick(written)
+    except BudgetExhausted as exc:
+        stopped = str(exc)
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    except OSError as exc:
+        raise TidegateError(f"cannot write {out}: {exc}") from None
+    finally:
+        sink(None)
+    pairs = capacity * (cap + 1)
     console.print(
-        f"wrote {len(suite.traces)} traces ({steps:,} steps) to {out} ({args.format}): "
-        f"{suite.covered}/{suite.transitions} reachable transitions at capacity "
-        f"1-{args.max_capacity}, cap 0-{args.max_cap}, and {args.runs} long random runs\n"
+        f"wrote {written} traces ({steps:,} steps) to {out} ({args.format}): "
+        f"{tally.covered}/{tally.transitions} reachable transitions at capacity "
+        f"1-{capacity}, cap 0-{cap}, and {tally.runs} long random runs\n"
         f"  ({TRANSITIONS}; conform counts coarser kinds)",
         markup=False,
     )
-    return Verdict.PASS if suite.covered == suite.transitions else Verdict.FAIL
+    if stopped is not None:
+        console.print(
+            f"stopped ({stopped}) after {tally.pairs}/{pairs} (capacity, cap) pairs and "
+            f"{tally.runs}/{args.runs} runs: the suite is incomplete",
+            markup=False,
+        )
+        return Verdict.INCONCLUSIVE
+    return Verdict.PASS if tally.covered == tally.transitions else Verdict.FAIL
+
+
+Sink = Callable[[Trace | None], None]
+"""Takes each trace as it is made; None closes it."""
+
+
+def _jsonl_sink(out: Path) -> Sink:
+    """Trace lines into `out`, flushed every 100 traces (so a cut-off run leaves whole
+    lines)."""
+    handle = open(out, "w", encoding="utf-8")  # noqa: SIM115 (closed by the sink)
+    count = 0
+
+    def sink(trace: Trace | None) -> None:
+        nonlocal count
+        if trace is None:
+            handle.close()
+            return
+        handle.write(trace.to_json() + "\n")
+        count += 1
+        if count % 100 == 0:
+            handle.flush()
+
+    return sink
+
+
+def _itf_sink(out: Path) -> Sink:
+    """One `ID.itf.json` file per trace in the folder `out`, made if need be. The files of
+    an older run (`*.itf.json`) are removed first; any other file there is refused."""
+    if out.exists() and not out.is_dir():
+        raise TidegateError(f"--out {out} is a file; --format itf writes into a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    others = sorted(p.name for p in out.iterdir() if not p.name.endswith(".itf.json"))
+    if others:
+        raise TidegateError(
+            f"--out {out} holds files that are not ITF traces ({', '.join(others[:3])}"
+            f"{', ...' if len(others) > 3 else ''}): choose an empty or new folder"
+        )
+    for old in out.glob("*.itf.json"):
+        old.unlink()
+
+    def sink(trace: Trace | None) -> None:
+        if trace is not None:
+            text = json.dumps(to_itf(trace), separators=(",", ":"))
+            (out / f"{trace.id}.itf.json").write_text(text + "\n", encoding="utf-8")
+
+    return sink

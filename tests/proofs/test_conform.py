@@ -127,7 +127,7 @@ def test_save_failures_appends_a_replayable_minimal_trace(
     ("args", "message"),
     [
         (["--max-steps", "0"], "must be an integer >= 1"),
-        (["--max-examples", "many"], "must be an integer >= 0, got 'many'"),
+        (["--max-examples", "many"], "must be an integer >= 0 and <= 1,000,000,000, got 'many'"),
         (["--time-budget", "-1"], "must be a number >= 0"),
         (["--traces", "/nonexistent/traces.jsonl"], "/nonexistent/traces.jsonl"),
     ],
