@@ -11,11 +11,17 @@ from rich.table import Table
 
 from tidegate.impl.variants import Variant
 from tidegate.proofs.cli import exit_code, number
-from tidegate.proofs.core import Verdict
+from tidegate.proofs.core import TidegateError, Verdict
+from tidegate.proofs.flags import image_file
 from tidegate.proofs.report import make_console
 from tidegate.proofs.simulate.sizing import CLAIMS, WARMUP_ITEMS, Claim, measure, predicted_stall
 
 CURVE_CAPS = (0, 1, 2, 4, 8, 16, 32, 64)
+MAX_CAPACITY = 4096
+"""The largest --capacity: the run's length grows with it, and beyond the caps plotted
+(up to 64) a larger channel only shifts every curve."""
+DEFAULT_PLOT = "tidegate-sizing.png"
+PLOT_EXTRA = "pip install 'tidegate[plot]'"
 ABOUT = 0.9
 """A claim of "about X" holds when a stalled consumer is tolerated at least 0.9 X."""
 
@@ -32,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--capacity",
-        type=number(int, minimum=1),
+        type=number(int, minimum=1, maximum=MAX_CAPACITY),
         default=1,
         help="the bounded channel's capacity (the seed does not give it; default 1, the "
         "smallest, which is closest to the claims' arithmetic)",
@@ -41,7 +47,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--slow-ratio",
         type=number(float, above=0, below=1),
         default=0.5,
-        help="a slow consumer's speed as a fraction of the arrival rate (default 0.5)",
+        help="a slow consumer's speed as a fraction of the arrival rate, between 0 and 1 "
+        "(default 0.5)",
     )
     p.add_argument(
         "--variant", choices=[v.value for v in Variant], default="seed", help="queue algorithm"
@@ -49,9 +56,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--plot",
         metavar="PNG",
-        default="tidegate-sizing.png",
-        help="where to write the tolerance-against-cap plot (default tidegate-sizing.png); "
-        "needs matplotlib (pip install 'tidegate[plot]'), else only the table is printed",
+        type=image_file,
+        help=f"where to write the tolerance-against-cap plot (.png, .svg or .pdf); needs "
+        f"matplotlib ({PLOT_EXTRA}). Default: {DEFAULT_PLOT} when matplotlib is installed, "
+        "else the table only",
     )
     p.add_argument("--no-plot", action="store_true", help="print the table only")
     p.set_defaults(run=run_simulate)
@@ -59,6 +67,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_simulate(args: argparse.Namespace) -> Verdict:
     console = make_console()
+    plotting = importlib.util.find_spec("matplotlib") is not None
+    if args.plot is not None and not args.no_plot and not plotting:
+        raise TidegateError(f"--plot needs matplotlib, which is not installed: {PLOT_EXTRA}")
+    plot: Path | None = None
+    if not args.no_plot:
+        plot = args.plot if args.plot is not None else Path(DEFAULT_PLOT) if plotting else None
     variant = Variant(args.variant)
     ratio = args.slow_ratio
     console.print(
@@ -94,8 +108,13 @@ def run_simulate(args: argparse.Namespace) -> Verdict:
     console.print(claims)
     curves = _curves(args.capacity, ratio, variant)
     console.print(_table(curves))
-    if not args.no_plot:
-        _plot(console, curves, Path(args.plot))
+    if plot is not None:
+        try:
+            _plot(console, curves, plot)
+        except OSError as exc:
+            raise TidegateError(f"cannot write the plot to {plot}: {exc}") from None
+    elif not args.no_plot:
+        console.print(f"matplotlib is not installed ({PLOT_EXTRA}): table only", markup=False)
     overall = Verdict.FAIL if failed else Verdict.PASS
     console.print(
         f"{'a claim does NOT hold' if failed else 'both claims hold'} "
@@ -134,9 +153,6 @@ def _plot(console: object, curves: Curves, path: Path) -> None:
     from rich.console import Console
 
     assert isinstance(console, Console)
-    if importlib.util.find_spec("matplotlib") is None:
-        console.print("matplotlib is not installed (pip install 'tidegate[plot]'): table only")
-        return
     import matplotlib
 
     matplotlib.use("Agg")
@@ -149,7 +165,7 @@ def _plot(console: object, curves: Curves, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    console.print(f"plot written to {path}")
+    console.print(f"plot written to {path}", markup=False)
 
 
 def _panel(ax: object, claim: Claim, curves: Curves) -> None:
