@@ -29,7 +29,9 @@ from tidegate.proofs.recordings.replay import replay_trace
 
 
 def find_without_shrinking(queue_class: type) -> list[DifferentialFailure]:
-    chosen = settings(sized(200, 50), phases=[Phase.generate])
+    # 400: the failure comes at about the 220th program, which 200 missed narrowly in some
+    # runs (how many programs hypothesis counts as valid varies with what is imported).
+    chosen = settings(sized(400, 50), phases=[Phase.generate])
     with pytest.raises((DifferentialFailure, ExceptionGroup)) as caught:
         run_differential(chosen, seed=1, queue_factory=queue_class, tally=Tally())
     raised = caught.value
