@@ -39,6 +39,8 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
         for index in range(plan.rounds):
             stopped = budget.exhausted()
             if stopped is not None:
+                if not budget.interrupted:  # its own deadline: say which
+                    stopped = f"time budget of {plan.budget:.0f}s ran out"
                 result.verdict = Verdict.INCONCLUSIVE
                 result.details.append(
                     f"{stopped} after {index} of {plan.rounds} rounds ({tally.programs} "

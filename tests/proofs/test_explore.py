@@ -189,7 +189,7 @@ def test_cli_human_output_shows_counterexample_traces(capsys: pytest.CaptureFixt
     [
         (["--capacity", "0"], "argument --capacity: must be an integer >= 1, got '0'"),
         (["--cap", "x"], "argument --cap: must be an integer >= 0, got 'x'"),
-        (["--queue-items", "1001"], "--queue-items: must be an integer >= 0 and <= 1000"),
+        (["--queue-items", "1001"], "--queue-items: must be an integer >= 0 and <= 1,000"),
         (["--max-seconds", "0"], "--max-seconds: must be a number > 0"),
     ],
 )
