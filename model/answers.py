@@ -1,4 +1,5 @@
-"""Typed answers, one to one with PROTOCOL.md's `{"ok": VALUE}` / `{"err": "NAME"}`.
+"""Typed answers, one to one with PROTOCOL.md's `{"ok": VALUE}`, `{"err": "NAME"}` and
+(v2, tasks) `{"pending": ID}`.
 
 `Ok.value` is `None`, a `bool` or an `int`. Because Python treats `True == 1`,
 answers compare *type-strictly*: `Ok(True) != Ok(1)`, just as `{"ok": true}`
@@ -26,6 +27,8 @@ class ErrorKind(enum.Enum):
     """try_recv: nothing buffered (and, under tokio 1.24.2, even when closed)."""
     DISCONNECTED = "Disconnected"
     """try_recv after drop_receiver (outside what traces issue; the oracle answers so)."""
+    NO_TASK = "NoTask"
+    """v2 poll / cancel: the id names no pending task of this subject."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,7 +69,24 @@ class Err:
         return f"err {self.kind.value}"
 
 
-Answer = Ok | Err
+@dataclass(frozen=True)
+class Pending:
+    """v2: the task an operation started, or a `poll` polled, is still pending.
+
+    `task` is its id: the n-th task of a subject answered pending is task n.
+    """
+
+    task: int
+
+    def to_wire(self) -> JsonAnswer:
+        """The protocol form, `{"pending": task}`."""
+        return {"pending": self.task}
+
+    def __str__(self) -> str:
+        return f"pending {self.task}"
+
+
+Answer = Ok | Err | Pending
 
 OK = Ok(None)
 QUEUE_FULL = Err(ErrorKind.QUEUE_FULL)
@@ -74,6 +94,7 @@ CLOSED = Err(ErrorKind.CLOSED)
 FULL = Err(ErrorKind.FULL)
 EMPTY = Err(ErrorKind.EMPTY)
 DISCONNECTED = Err(ErrorKind.DISCONNECTED)
+NO_TASK = Err(ErrorKind.NO_TASK)
 
 
 def _show(value: bool | int | None) -> str:

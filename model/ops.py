@@ -1,9 +1,12 @@
 """Operations as values, which of them a trace may issue, and `apply`, the one dispatcher.
 
-`Op` is what a trace step or an adapter request names: an `OpName` and, for
-the two sending operations, an item. `enabled(subject)` says which operations
-a trace may issue next; `apply(subject, op)` runs the matching transition of
-`tidegate.model.subject`.
+`Op` is what a v1 trace step or adapter request names: an `OpName` and, for
+the two sending operations, an item. `TaskOp` is a v2 one: a `TaskOpName` and
+its item (`send`) or task id (`poll`, `cancel`). `enabled(subject)` says which
+v1 operations a trace may issue next; `apply(subject, op)` runs the matching
+transition of `tidegate.model.subject` or `tidegate.model.tasks`. The two kinds
+are apart on purpose: a port that knows only v1 answers every `TaskOpName`
+Unsupported, and a checker must know which operations are v1.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tidegate.model import tasks
 from tidegate.model.channel import ReceiverState
-from tidegate.model.errors import ModelValueError, require_item
+from tidegate.model.errors import I64_MAX, I64_MIN, ModelValueError, require_int, require_item
 from tidegate.model.subject import (
     Subject,
     Transition,
@@ -100,6 +104,65 @@ def enabled(s: Subject) -> tuple[OpName, ...]:
     return _AFTER_DROP if s.channel.receiver is ReceiverState.DROPPED else _EVERY_OP
 
 
+
+class TaskOpName(enum.Enum):
+    """The v2 (task) operations of PROTOCOL.md, by their wire names."""
+
+    SEND = "send"
+    RECV = "recv"
+    NOTIFIED = "notified"
+    NOTIFY_ONE = "notify_one"
+    POLL = "poll"
+    CANCEL = "cancel"
+
+    @property
+    def takes_item(self) -> bool:
+        """True for `send`, the one task operation that carries an `item`."""
+        return self is TaskOpName.SEND
+
+    @property
+    def takes_task(self) -> bool:
+        """True for `poll` and `cancel`, which name a `task`."""
+        return self in (TaskOpName.POLL, TaskOpName.CANCEL)
+
+    @property
+    def starts_task(self) -> bool:
+        """True for `send`, `recv` and `notified`, which may answer pending with a new id."""
+        return self in (TaskOpName.SEND, TaskOpName.RECV, TaskOpName.NOTIFIED)
+
+
+@dataclass(frozen=True)
+class TaskOp:
+    """One task operation: `name`, `item` exactly for `send`, `task` exactly for `poll`
+    and `cancel`.
+
+    Raises ModelValueError when a field is given to an operation that takes none
+    or missing from one that needs it, ModelTypeError / ModelValueError when it
+    is not a signed 64-bit int. Any task id in that range is valid here (zero or
+    negative ones answer NoTask).
+    """
+
+    name: TaskOpName
+    item: int | None = None
+    task: int | None = None
+
+    def __post_init__(self) -> None:
+        for field, needed in (("item", self.name.takes_item), ("task", self.name.takes_task)):
+            value = getattr(self, field)
+            if needed and value is None:
+                raise ModelValueError(f"op {self.name.value} needs a field {field!r}, got none")
+            if not needed and value is not None:
+                raise ModelValueError(
+                    f"op {self.name.value} takes no field {field!r}, got {field}={value!r}"
+                )
+            if needed:
+                require_int(field, value, minimum=I64_MIN, maximum=I64_MAX)
+
+    def __str__(self) -> str:
+        arg = self.item if self.item is not None else self.task
+        return self.name.value if arg is None else f"{self.name.value}({arg})"
+
+
 _ITEMLESS: dict[OpName, Callable[[Subject], Transition]] = {
     OpName.TRY_DRAIN_ONE: try_drain_one,
     OpName.HAS_PENDING: has_pending,
@@ -111,8 +174,17 @@ _ITEMLESS: dict[OpName, Callable[[Subject], Transition]] = {
 }
 
 
-def apply(s: Subject, op: Op) -> Transition:
+_TASK_ARGLESS: dict[TaskOpName, Callable[[Subject], Transition]] = {
+    TaskOpName.RECV: tasks.recv,
+    TaskOpName.NOTIFIED: tasks.notified,
+    TaskOpName.NOTIFY_ONE: tasks.notify_one,
+}
+
+
+def apply(s: Subject, op: Op | TaskOp) -> Transition:
     """Run `op` on `s` and return its transition (see each operation's rules)."""
+    if isinstance(op, TaskOp):
+        return _apply_task(s, op)
     if op.name is OpName.ENQUEUE_OR_SEND:
         assert op.item is not None  # guaranteed by Op.__post_init__
         return enqueue_or_send(s, op.item)
@@ -120,3 +192,16 @@ def apply(s: Subject, op: Op) -> Transition:
         assert op.item is not None
         return try_send(s, op.item)
     return _ITEMLESS[op.name](s)
+
+
+def _apply_task(s: Subject, op: TaskOp) -> Transition:
+    if op.name is TaskOpName.SEND:
+        assert op.item is not None  # guaranteed by TaskOp.__post_init__
+        return tasks.send(s, op.item)
+    if op.name is TaskOpName.POLL:
+        assert op.task is not None
+        return tasks.poll(s, op.task)
+    if op.name is TaskOpName.CANCEL:
+        assert op.task is not None
+        return tasks.cancel(s, op.task)
+    return _TASK_ARGLESS[op.name](s)

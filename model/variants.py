@@ -61,7 +61,7 @@ def enqueue_or_send_drain_first(s: Subject, item: int) -> Transition:
         if answer == CLOSED:
             return Transition(s, CLOSED)
         channel, backlog = moved, backlog[1:]
-    drained = Subject(channel, replace(s.queue, backlog=backlog))
+    drained = s.with_parts(channel, replace(s.queue, backlog=backlog))
     return enqueue_or_send(drained, item)
 
 
