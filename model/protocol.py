@@ -9,21 +9,27 @@ Notify's permit and with where each task stands in its loop:
   notification. Each wait, once complete, joins the reader's inbox in the order
   it completed. A reader step handles every inbox entry in order (an item goes
   through `enqueue_or_send`, a notification through one `try_drain_one`), then
-  re-arms the waits it used. Arming the notification consumes a stored permit
-  at once (the wait completes), else registers the reader as the waiter.
+  re-arms the waits it used. Arming the notification is a `notified` on the
+  drain Notify (`tidegate.model.notify`): it takes a stored permit at once (the
+  wait completes), else the reader waits (task `READER_WAIT`) until picked.
   QueueFull ends it (DISCONNECT), Closed too (SHUTDOWN); after EOF it answers
-  notifications until the backlog is empty (EOF). When it ends, its sender is dropped;
-- C, the consumer: one step receives one item, pings (`notify_one`: wakes the
-  registered reader, else stores the single permit; a stored permit absorbs
-  the ping) and yields. With an empty channel it parks until an item arrives
-  or every sender is gone (end of stream). With `stop_after`, once it has
-  received that many it drops the receiver (the buffer is discarded, parked
-  producers fail);
-- P1.., the other producers: `send().await` on clones of the sender. A send
-  with room (and nobody parked) buffers and yields; otherwise the producer
-  parks, and the consumer's next receive moves its item into the freed slot
-  (parked senders are served before anyone else, so the backlog's
-  `try_drain_one` cannot take that slot).
+  notifications until the backlog is empty (EOF). When it ends, its wait is
+  cancelled and its sender is dropped;
+- C, the consumer: one step receives one item, pings (`notify_one`: picks the
+  waiting reader, whose wait completes at once, else stores the single permit;
+  a stored permit absorbs the ping) and yields. With an empty channel it parks
+  until an item arrives or every sender is gone (end of stream). The slot a
+  receive frees is reserved for the longest-parked producer, not filled
+  (`tidegate.model.parked`): until that producer runs again the slot is taken
+  but empty, so the consumer may park and the backlog's `try_drain_one` finds
+  no room. With `stop_after`, once it has received that many it drops the
+  receiver (the buffer is discarded; parked producers fail at their next step);
+- P1.., the other producers: `send().await` on clones of the sender (producer
+  i's parked send is task `producer_task(i)` of the channel). A send with a free
+  slot buffers and yields; otherwise the producer parks. A parked producer can
+  run again once a slot is reserved for it (its item then joins the buffer) or
+  the receiver is closed or gone (its send fails; a reserved slot is freed, and
+  a consumer draining a closed channel that was waiting for that slot ends).
 
 - E, S, X, the fault steps (each at most once in a run, when `start` enables it):
   the consumer's next step with something gone wrong. E: the processing of the
@@ -31,7 +37,8 @@ Notify's permit and with where each task stands in its loop:
   before processing began) and the step goes on as C's. S: between two items, the
   consumer stops (as with `stop_after`). X: between two items, the consumer closes
   its receiver (new sends fail, parked producers fail at their next step) and the
-  step goes on as C's: it receives what is buffered, then the stream ends.
+  step goes on as C's: it receives what is buffered, then the stream ends (once no
+  slot is still reserved for a parked producer: until that one fails, it parks).
 
 A step is what the task does between two of its awaits: nothing else happens
 in between, as under asyncio. `runnable(s)` lists who can step; `step(s, role)`
@@ -43,20 +50,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tidegate.model.answers import CLOSED, OK, QUEUE_FULL
-from tidegate.model.channel import (
-    ReceiverState,
-    channel_close,
-    channel_drop_receiver,
-    channel_try_send,
-)
+from tidegate.model.answers import CLOSED, OK, QUEUE_FULL, Ok
+from tidegate.model.channel import channel_close, channel_drop_receiver
 from tidegate.model.errors import ModelValueError
+from tidegate.model.notify import (
+    NotifyState,
+    cancel_notified,
+    notified,
+    notify_one,
+    poll_notified,
+)
+from tidegate.model.parked import channel_poll_send, channel_recv, channel_send
 from tidegate.model.protocol_state import (
     CLOSE,
     EOF,
     FAULTS,
     PING,
     RAISE,
+    READER_WAIT,
     STOP,
     ConsumerPos,
     ConsumerState,
@@ -67,8 +78,9 @@ from tidegate.model.protocol_state import (
     ReaderEnd,
     ReaderState,
     Wait,
+    producer_task,
 )
-from tidegate.model.subject import enqueue_or_send, new, try_drain_one
+from tidegate.model.subject import Subject, enqueue_or_send, new, try_drain_one
 from tidegate.model.variants import Variant, drain_all, enqueue_or_send_drain_first
 
 
@@ -90,8 +102,10 @@ def start(
     unknown = [f for f in faults if f not in FAULTS]
     if unknown or len(set(faults)) != len(faults):
         raise ModelValueError(f"faults must be distinct fault steps of {FAULTS}, got {faults!r}")
+    fresh = new(capacity, cap)
     return ProtocolState(
-        subject=new(capacity, cap),
+        # Task ids 1 (the reader's wait) and 2.. (the producers' sends) are taken for good.
+        subject=Subject(fresh.channel, fresh.queue, last_task=producer_task(len(producers) - 1)),
         variant=variant,
         wire_todo=wire,
         consumer=ConsumerState(stop_after=stop_after),
@@ -118,9 +132,15 @@ def runnable(s: ProtocolState) -> tuple[str, ...]:
     if s.consumer.pos is ConsumerPos.READY:
         out.append("C")
     for i, p in enumerate(s.producers):
-        if p.pos in (ProducerPos.READY, ProducerPos.WOKEN, ProducerPos.FAILING):
+        if p.pos is ProducerPos.READY or (p.pos is ProducerPos.PARKED and _send_woken(s, i)):
             out.append(f"P{i + 1}")
     return tuple(out) + _faults_runnable(s)
+
+
+def _send_woken(s: ProtocolState, i: int) -> bool:
+    """True when producer i's parked send would not be pending at its next poll."""
+    ch = s.subject.channel
+    return ch.is_closed or any(p.task == producer_task(i) for p in ch.reserved)
 
 
 def _faults_runnable(s: ProtocolState) -> tuple[str, ...]:
@@ -197,11 +217,18 @@ def _wire_wake(s: ProtocolState) -> ProtocolState:
 # --- the notify -----------------------------------------------------------------------
 
 
+def _with_notify(s: ProtocolState, notify: NotifyState) -> ProtocolState:
+    return replace(s, subject=replace(s.subject, notify=notify))
+
+
 def _notify_one(s: ProtocolState) -> ProtocolState:
-    r = s.reader
-    if r.ping is Wait.WAITING:
-        return replace(s, reader=replace(r, ping=Wait.DONE, inbox=r.inbox + (PING,)))
-    return replace(s, permit=True)
+    notify = notify_one(s.subject.notify)
+    if READER_WAIT in notify.picked:
+        # The reader's select! polls its notification branch at once: the wait completes.
+        notify, _ = poll_notified(notify, READER_WAIT)
+        r = s.reader
+        s = replace(s, reader=replace(r, ping=Wait.DONE, inbox=r.inbox + (PING,)))
+    return _with_notify(s, notify)
 
 
 # --- the reader -----------------------------------------------------------------------
@@ -226,8 +253,9 @@ def _reader_step(s: ProtocolState) -> ProtocolState:
             return s
     # Re-arm: the notification first, then the wire read (the implementation's order).
     if s.reader.ping is Wait.IDLE:
-        if s.permit:
-            s = replace(s, permit=False)
+        notify, answer = notified(s.subject.notify, READER_WAIT)
+        s = _with_notify(s, notify)
+        if answer == OK:
             s = replace(s, reader=replace(s.reader, ping=Wait.DONE, inbox=s.reader.inbox + (PING,)))
         else:
             s = replace(s, reader=replace(s.reader, ping=Wait.WAITING))
@@ -271,6 +299,8 @@ def _enqueue(s: ProtocolState, item: int) -> ProtocolState:
 
 
 def _end_reader(s: ProtocolState, end: ReaderEnd) -> ProtocolState:
+    if s.reader.ping is Wait.WAITING:
+        s = _with_notify(s, cancel_notified(s.subject.notify, READER_WAIT))
     r = replace(
         s.reader, end=end, inbox=(), ping=Wait.IDLE, wire=Wait.IDLE, left=s.subject.queue.backlog
     )
@@ -299,42 +329,28 @@ def _consumer_step(s: ProtocolState) -> ProtocolState:
     s = replace(s, consumer=c)
     if c.stop_after is not None and len(c.delivered) >= c.stop_after:
         return _stop_consumer(s)
-    ch = s.subject.channel
-    if not ch.buffer:
-        if ch.is_closed or s.senders == 0:
-            return replace(s, consumer=replace(c, pos=ConsumerPos.END_OF_STREAM))
+    if not s.subject.channel.buffer and s.senders == 0:
+        return replace(s, consumer=replace(c, pos=ConsumerPos.END_OF_STREAM))
+    # The consumer's receive is not a task the protocol names: any id serves.
+    ch, answer = channel_recv(s.subject.channel, READER_WAIT)
+    if not isinstance(answer, Ok):
         return replace(s, consumer=replace(c, pos=ConsumerPos.PARKED))
-    item, ch = ch.buffer[0], replace(ch, buffer=ch.buffer[1:])
-    producers = s.producers
-    parked = s.parked
-    if parked:
-        # The freed slot goes to the longest-parked producer, before anyone else.
-        first, parked = parked[0], parked[1:]
-        p = producers[first]
-        ch = replace(ch, buffer=ch.buffer + p.todo[:1])
-        producers = _set(producers, first, replace(p, pos=ProducerPos.WOKEN))
+    if answer.value is None:
+        return replace(s, consumer=replace(c, pos=ConsumerPos.END_OF_STREAM))
+    assert isinstance(answer.value, int)
     s = replace(
         s,
         subject=replace(s.subject, channel=ch),
-        producers=producers,
-        parked=parked,
-        consumer=replace(c, delivered=c.delivered + (item,), processing=True),
+        consumer=replace(c, delivered=c.delivered + (answer.value,), processing=True),
     )
     return _notify_one(s)
 
 
 def _stop_consumer(s: ProtocolState) -> ProtocolState:
+    # Parked producers stay parked: their sends fail at their next step.
     ch, lost = channel_drop_receiver(s.subject.channel)
     c = replace(s.consumer, pos=ConsumerPos.STOPPED, discarded=lost, processing=False)
-    return _fail_parked(replace(s, subject=replace(s.subject, channel=ch), consumer=c))
-
-
-def _fail_parked(s: ProtocolState) -> ProtocolState:
-    """The receiver went away or closed: every parked send fails at its next step."""
-    producers = s.producers
-    for i in s.parked:
-        producers = _set(producers, i, replace(producers[i], pos=ProducerPos.FAILING))
-    return replace(s, producers=producers, parked=())
+    return replace(s, subject=replace(s.subject, channel=ch), consumer=c)
 
 
 # --- the fault steps ------------------------------------------------------------------
@@ -349,8 +365,9 @@ def _fault_step(s: ProtocolState, fault: str) -> ProtocolState:
     if fault == STOP:
         return _stop_consumer(replace(s, consumer=replace(c, started=True)))
     assert fault == CLOSE
+    # Parked producers stay parked: their sends fail at their next step.
     ch = channel_close(s.subject.channel)
-    return _consumer_step(_fail_parked(replace(s, subject=replace(s.subject, channel=ch))))
+    return _consumer_step(replace(s, subject=replace(s.subject, channel=ch)))
 
 
 # --- the other producers --------------------------------------------------------------
@@ -358,25 +375,27 @@ def _fault_step(s: ProtocolState, fault: str) -> ProtocolState:
 
 def _producer_step(s: ProtocolState, i: int) -> ProtocolState:
     p = s.producers[i]
-    if p.pos is ProducerPos.WOKEN:
-        # Its item is already buffered; resuming wakes a parked consumer (spuriously or not).
-        p = replace(p, pos=ProducerPos.READY, sent=p.sent + p.todo[:1], todo=p.todo[1:])
-        return _woke_consumer(replace(s, producers=_set(s.producers, i, p)))
-    if p.pos is ProducerPos.FAILING:
-        return _close_producer(s, i)
-    if not p.todo:
+    task = producer_task(i)
+    if p.pos is ProducerPos.PARKED:
+        # Woken: its slot was reserved (the item goes in now) or the receiver closed or went.
+        held = any(x.task == task for x in s.subject.channel.reserved)
+        ch, answer = channel_poll_send(s.subject.channel, task)
+    elif not p.todo:
         s = replace(s, producers=_set(s.producers, i, replace(p, pos=ProducerPos.DONE)))
         return _drop_sender(s)
-    ch = s.subject.channel
-    if ch.receiver is not ReceiverState.OPEN:
+    else:
+        held = False
+        ch, answer = channel_send(s.subject.channel, task, p.todo[0])
+    s = replace(s, subject=replace(s.subject, channel=ch))
+    if answer == CLOSED:
+        if held and not ch.buffer and not ch.reserved:
+            # The slot it gave back leaves a closed channel idle: a draining recv() ends.
+            s = _woke_consumer(s)
         return _close_producer(s, i)
-    if s.parked or ch.free_slots == 0:
-        p = replace(p, pos=ProducerPos.PARKED)
-        return replace(s, producers=_set(s.producers, i, p), parked=s.parked + (i,))
-    ch, _ = channel_try_send(ch, p.todo[0])
-    p = replace(p, sent=p.sent + p.todo[:1], todo=p.todo[1:])
-    s = replace(s, subject=replace(s.subject, channel=ch), producers=_set(s.producers, i, p))
-    return _woke_consumer(s)
+    if answer != OK:
+        return replace(s, producers=_set(s.producers, i, replace(p, pos=ProducerPos.PARKED)))
+    p = replace(p, pos=ProducerPos.READY, sent=p.sent + p.todo[:1], todo=p.todo[1:])
+    return _woke_consumer(replace(s, producers=_set(s.producers, i, p)))
 
 
 def _close_producer(s: ProtocolState, i: int) -> ProtocolState:
@@ -397,6 +416,7 @@ __all__ = [
     "FAULTS",
     "PING",
     "RAISE",
+    "READER_WAIT",
     "STOP",
     "ConsumerPos",
     "ConsumerState",
@@ -410,6 +430,7 @@ __all__ = [
     "Wait",
     "finished",
     "pending_notification",
+    "producer_task",
     "roles",
     "runnable",
     "start",

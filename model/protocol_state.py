@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from tidegate.model.subject import Subject
 from tidegate.model.variants import Variant
 
+READER_WAIT = 1
+"""The task id of the reader's wait on the drain Notify, whenever it waits."""
+
+
+def producer_task(index: int) -> int:
+    """The task id of producer `index`'s (0-based) parked send, whenever it is parked."""
+    return index + 2
+
+
 RAISE = "E"
 """Fault step: the consumer's processing of the item it last received raises."""
 STOP = "S"
@@ -61,10 +70,8 @@ class ProducerPos(enum.Enum):
 
     READY = "ready"
     PARKED = "parked"
-    WOKEN = "woken"
-    """Its parked item went into a freed slot; it resumes at its next step."""
-    FAILING = "failing"
-    """The receiver went away while it was parked; its send fails at its next step."""
+    """Its send waits in the channel (`producer_task`): for a slot, or, holding a
+    reserved one or refused by a closed channel, for its next step."""
     DONE = "done"
     CLOSED = "closed"
 
@@ -119,14 +126,20 @@ class ProducerState:
 class ProtocolState:
     """Every task's position and every shared value, as one immutable value.
 
+    The drain Notify is `subject.notify` and the producers' parked sends are
+    `subject.channel`'s, so both follow the operation model's rules
+    (`tidegate.model.notify`, `tidegate.model.parked`): the Notify's only waiter
+    is the reader's wait, task `READER_WAIT`, exactly while `reader.ping` is
+    WAITING; the channel's parked sends are the PARKED producers' (producer i's
+    is task `producer_task(i)`), each with the first item of its `todo`. (Those
+    two are checked over explored states by the tests, not as `inv:` lines,
+    which CrossHair could not instantiate within the default budget.)
+
     inv: len(self.subject.queue.backlog) <= self.subject.queue.cap
-    inv: len(self.subject.channel.buffer) <= self.subject.channel.capacity
-    inv: not self.parked or self.subject.channel.free_slots == 0
+    inv: len(self.subject.channel.buffer) + len(self.subject.channel.reserved) <= self.subject.channel.capacity
     inv: all(-(2**63) <= x < 2**63 for x in self.wire_todo + self.wire_buffer)
     inv: all(e in (PING, EOF) if isinstance(e, str) else -(2**63) <= e < 2**63 for e in self.reader.inbox)
     inv: all(-(2**63) <= x < 2**63 for p in self.producers for x in p.todo)
-    inv: len(set(self.parked)) == len(self.parked)
-    inv: all(0 <= i < len(self.producers) and self.producers[i].pos == ProducerPos.PARKED and self.producers[i].todo for i in self.parked)
     inv: all(f in FAULTS for f in self.faults) and len(set(self.faults)) == len(self.faults)
     inv: not self.consumer.processing or (self.consumer.delivered and self.consumer.pos == ConsumerPos.READY)
     """
@@ -137,11 +150,14 @@ class ProtocolState:
     wire_buffer: tuple[int, ...] = ()
     wire_eof: bool = False
     wire_done: bool = False
-    permit: bool = False
     reader: ReaderState = ReaderState()
     consumer: ConsumerState = ConsumerState()
     producers: tuple[ProducerState, ...] = ()
-    parked: tuple[int, ...] = ()
     senders: int = 1
     faults: tuple[str, ...] = ()
     """The fault steps (`FAULTS`) this run may still take, each at most once."""
+
+    @property
+    def permit(self) -> bool:
+        """True while the drain Notify stores its permit."""
+        return self.subject.notify.permit
