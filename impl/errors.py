@@ -20,7 +20,8 @@ class ParameterTypeError(TypeError):
 
 
 class HandleDroppedError(RuntimeError):
-    """Raised when a Sender or Receiver is used after its explicit `drop()`."""
+    """Raised when a Sender or Receiver is used after its explicit `drop()`, or a Permit
+    after it was sent or released."""
 
 
 class TrySendError(Exception, Generic[T]):
@@ -37,6 +38,10 @@ class ChannelFull(TrySendError[T]):
 
 class ChannelClosed(TrySendError[T]):
     """Raised by a send when the receiver closed or dropped (checked before fullness)."""
+
+
+class SendTimeout(TrySendError[T]):
+    """Raised by `Sender.send_timeout` when no slot came in time; the item was not sent."""
 
 
 class TryRecvError(Exception):

@@ -49,6 +49,8 @@ class BackpressureQueue(Generic[T]):
           QueueFull(item) is raised.
 
         On QueueFull and Closed the item was not accepted; the error hands it back.
+        "Full" means no free slot: a slot reserved for a waiting `send()` is not
+        free, so the item spills although the buffer has room for it.
         """
         backlog = self._backlog
         if backlog:
@@ -59,9 +61,10 @@ class BackpressureQueue(Generic[T]):
         # The reader's hot path: the common case (open, a slot free) is Sender.try_send
         # inlined, worth a fifth of the cost of a call; every other case goes through it.
         chan = tx._chan
-        if not chan.closed and len(chan.buffer) < chan.capacity:
+        if not chan.closed and chan.permits:
+            chan.permits -= 1
             chan.buffer.append(item)
-            if chan.recv_waiter is not None:
+            if chan.recv_waiters:
                 chan.wake_receiver()
             return
         try:
