@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tidegate import model
-from tidegate.model import Answer, Err, Op
+from tidegate.model import Answer, Err, Op, Pending
 from tidegate.proofs.conform.cases import Case
 
 SMALL_BOUNDS: tuple[tuple[int, int], ...] = tuple(
@@ -65,9 +65,11 @@ def shape(s: model.Subject) -> Shape:
 
 
 def answer_class(answer: Answer) -> str:
-    """`ok null`, `ok true`, `ok false`, `ok int`, or the error's name."""
+    """`ok null`, `ok true`, `ok false`, `ok int`, `pending`, or the error's name."""
     if isinstance(answer, Err):
         return answer.kind.value
+    if isinstance(answer, Pending):
+        return "pending"
     if answer.value is None:
         return "ok null"
     if isinstance(answer.value, bool):

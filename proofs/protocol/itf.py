@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from tidegate import model
-from tidegate.model import Answer, Err
+from tidegate.model import Answer, Err, Pending
 from tidegate.proofs.protocol.traces import Trace
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
@@ -43,6 +43,8 @@ def _itf_answer(answer: Answer | None) -> dict[str, Any]:
         return {"tag": "None", "value": UNIT}
     if isinstance(answer, Err):
         return {"tag": "Err", "value": answer.kind.value}
+    if isinstance(answer, Pending):
+        return {"tag": "Pending", "value": bigint(answer.task)}
     value = answer.value
     if value is None:
         return {"tag": "Ok", "value": UNIT}
