@@ -149,8 +149,7 @@ def enqueue_or_send(s: Subject, item: int) -> Transition:
     post: __return__.answer != OK or (__return__.state.queue.backlog, __return__.state.channel.buffer) in ((s.queue.backlog + (item,), s.channel.buffer), (s.queue.backlog, s.channel.buffer + (item,)))
     post: (__return__.state.channel.buffer == s.channel.buffer + (item,)) == (not s.queue.has_pending and s.channel.free_slots > 0 and not s.channel.is_closed)
     post: not s.queue.has_pending or __return__.state.channel == s.channel
-    post: (__return__.state.queue.cap, __return__.state.channel.receiver, __return__.state.channel.parked) == (s.queue.cap, s.channel.receiver, s.channel.parked)
-    post: (__return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.notify, s.receives, s.last_task)
+    post: (__return__.state.queue.cap, __return__.state.channel.receiver, __return__.state.channel.parked, __return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.queue.cap, s.channel.receiver, s.channel.parked, s.notify, s.receives, s.last_task)
     post: __return__.discarded == ()
     """
     item = require_item(item)
@@ -187,8 +186,7 @@ def try_drain_one(s: Subject) -> Transition:
     post: __return__.answer != CLOSED or (__return__.discarded, __return__.state.queue.backlog, __return__.state.channel) == (s.queue.backlog[:1], s.queue.backlog[1:], s.channel)
     post: __return__.answer == CLOSED or __return__.discarded == ()
     post: len(__return__.state.queue.backlog) + len(__return__.state.channel.buffer) + len(__return__.discarded) == len(s.queue.backlog) + len(s.channel.buffer)
-    post: (__return__.state.queue.cap, __return__.state.channel.receiver, __return__.state.channel.parked) == (s.queue.cap, s.channel.receiver, s.channel.parked)
-    post: (__return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.notify, s.receives, s.last_task)
+    post: (__return__.state.queue.cap, __return__.state.channel.receiver, __return__.state.channel.parked, __return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.queue.cap, s.channel.receiver, s.channel.parked, s.notify, s.receives, s.last_task)
     """
     q = s.queue
     if not q.has_pending:
@@ -216,8 +214,7 @@ def try_send(s: Subject, item: int) -> Transition:
     post: (__return__.answer == FULL) == (s.channel.free_slots == 0 and not s.channel.is_closed)
     post: __return__.state.channel.buffer == (s.channel.buffer + (item,) if __return__.answer == OK else s.channel.buffer)
     post: __return__.answer == OK or __return__.state == s
-    post: (__return__.state.queue, __return__.state.channel.receiver, __return__.state.channel.parked) == (s.queue, s.channel.receiver, s.channel.parked)
-    post: (__return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.notify, s.receives, s.last_task)
+    post: (__return__.state.queue, __return__.state.channel.receiver, __return__.state.channel.parked, __return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.queue, s.channel.receiver, s.channel.parked, s.notify, s.receives, s.last_task)
     post: __return__.discarded == ()
     """
     item = require_item(item)
@@ -237,8 +234,7 @@ def try_recv(s: Subject) -> Transition:
     post: not isinstance(__return__.answer, Ok) or (__return__.answer.value, __return__.state.channel.buffer) == (s.channel.buffer[0], s.channel.buffer[1:])
     post: isinstance(__return__.answer, Ok) or __return__.state == s
     post: not isinstance(__return__.answer, Ok) or __return__.state.channel.free_slots == s.channel.free_slots + (0 if s.channel.receiver == ReceiverState.OPEN and s.channel.waiting else 1)
-    post: (__return__.state.queue, __return__.state.channel.receiver) == (s.queue, s.channel.receiver)
-    post: (__return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.notify, s.receives, s.last_task)
+    post: (__return__.state.queue, __return__.state.channel.receiver, __return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.queue, s.channel.receiver, s.notify, s.receives, s.last_task)
     post: __return__.discarded == ()
     """
     channel, answer = channel_try_recv(s.channel)
@@ -253,10 +249,8 @@ def close(s: Subject) -> Transition:
 
     post: (__return__.answer, __return__.discarded) == (OK, ())
     post: __return__.state.channel.receiver == (ReceiverState.CLOSED if s.channel.receiver == ReceiverState.OPEN else s.channel.receiver)
-    post: (__return__.state.queue, __return__.state.channel.buffer) == (s.queue, s.channel.buffer)
+    post: (__return__.state.queue, __return__.state.channel.buffer, __return__.state.channel.parked, __return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.queue, s.channel.buffer, s.channel.parked, s.notify, s.receives, s.last_task)
     post: __return__.state.channel.free_slots == s.channel.free_slots
-    post: __return__.state.channel.parked == s.channel.parked
-    post: (__return__.state.notify, __return__.state.receives, __return__.state.last_task) == (s.notify, s.receives, s.last_task)
     """
     return Transition(s.with_channel(channel_close(s.channel)), OK)
 

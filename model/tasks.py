@@ -29,7 +29,7 @@ import enum
 
 # CLOSED, NO_TASK, OK and ReceiverState are named by the contracts, which CrossHair
 # evaluates in this module's namespace.
-from tidegate.model.answers import CLOSED, NO_TASK, OK, Pending  # noqa: F401
+from tidegate.model.answers import CLOSED, NO_TASK, OK, Ok, Pending  # noqa: F401
 from tidegate.model.channel import ReceiverState  # noqa: F401
 from tidegate.model.errors import I64_MAX, I64_MIN, require_int, require_item
 from tidegate.model.notify import cancel_notified, poll_notified
