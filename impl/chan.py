@@ -1,15 +1,18 @@
 """The state every handle of one channel shares, and its slot accounting.
 
-A channel of `capacity` slots counts its free slots in `permits`, as tokio's
-semaphore does. A send takes a permit and then puts its item in the buffer; a
-receive takes the item and releases its permit. A permit released while sends
-wait in line is not made free: it is *reserved* for the longest-waiting one
-(`_Waiter.assigned`), whose item enters the buffer only when that send runs
-again. If the send is cancelled first, or the channel closed meanwhile, the
-reserved permit is released again and nothing is sent.
+A slot of the channel is free, holds a buffered item, or is *taken*: held by
+a send that has not put its item in yet (one a freed slot was reserved for, or
+an outstanding `Permit`). `room` counts the slots not taken, so the free slots,
+what `Sender.capacity()` reports, are `room - len(buffer)` (tokio counts them as
+its semaphore's permits). A slot freed while sends wait in line is not
+made free: it is reserved for the longest-waiting one (`_Waiter.assigned`),
+whose item enters the buffer only when that send runs again. If the send is
+cancelled first, or the channel closed meanwhile, the reserved slot is released
+again and nothing is sent.
 
-So at every moment `permits + len(buffer) + reserved + outstanding Permits ==
-capacity`, and `permits` is what `Sender.capacity()` reports.
+The send and receive fast paths only append and pop: a send with a free slot
+puts its item straight in the buffer, and a receive with nobody waiting in line
+frees the slot by taking the item.
 """
 
 from __future__ import annotations
@@ -45,16 +48,16 @@ class _Waiter:
 
 
 class Chan(Generic[T]):
-    """The shared state: buffer, free permits, the line of waiting sends, the receiver's
-    standing, the live senders, and who waits to receive."""
+    """The shared state: buffer, slots not taken, the line of waiting sends, the
+    receiver's standing, the live senders, and who waits to receive."""
 
     __slots__ = (
         "buffer",
         "capacity",
         "closed",
         "closed_notify",
-        "permits",
         "recv_waiters",
+        "room",
         "send_waiters",
         "senders",
         "status",
@@ -63,7 +66,8 @@ class Chan(Generic[T]):
     def __init__(self, capacity: int) -> None:
         self.buffer: deque[T] = deque()
         self.capacity = capacity
-        self.permits = capacity
+        # capacity minus the taken slots: the fast paths compare len(buffer) with it alone.
+        self.room = capacity
         # `closed` duplicates `status is not OPEN` so the send fast path reads one attribute.
         self.closed = False
         self.status = ReceiverStatus.OPEN
@@ -75,13 +79,19 @@ class Chan(Generic[T]):
         self.closed_notify = Notify()
 
     @property
+    def free(self) -> int:
+        """Slots free now: not buffered, not reserved for a waiting send, not held by a Permit."""
+        return self.room - len(self.buffer)
+
+    @property
     def idle(self) -> bool:
-        """True when every permit is free: nothing buffered, reserved or held by a Permit."""
-        return self.permits == self.capacity
+        """True when every slot is free: nothing buffered, reserved or held by a Permit."""
+        return not self.buffer and self.room == self.capacity
 
     def push(self, item: T) -> None:
-        """Put `item` in the buffer with a permit the caller holds, and wake the receiver."""
+        """Put `item` in the buffer, in the slot the caller holds, and wake the receiver."""
         self.buffer.append(item)
+        self.room += 1
         if self.recv_waiters:
             self.wake_receiver()
 
@@ -92,11 +102,21 @@ class Chan(Generic[T]):
             if not waiter.done():
                 waiter.set_result(None)
 
+    def item_taken(self) -> None:
+        """A buffered item was received: its slot goes to the longest-waiting send, if any.
+
+        (Another `recv()` pending now was woken by that item's arrival: no idle
+        wake-up is owed here.)
+        """
+        if self.send_waiters:
+            self.room -= 1
+            self.release()
+
     def release(self) -> None:
-        """Give one permit back: reserve it for the longest-waiting send, or free it.
+        """Give back a taken slot: reserve it for the longest-waiting send, or free it.
 
         A waiter whose future is already done was cancelled and is leaving: it is
-        skipped. Once the channel is closed nobody waits in line, so the permit is
+        skipped. Once the channel is closed nobody waits in line, so the slot is
         free; if that leaves the channel idle, a pending `recv()` may now end.
         """
         waiters = self.send_waiters
@@ -106,23 +126,23 @@ class Chan(Generic[T]):
                 waiter.assigned = True
                 waiter.fut.set_result(None)
                 return
-        self.permits += 1
-        if self.closed and self.recv_waiters and self.permits == self.capacity:
+        self.room += 1
+        if self.closed and self.recv_waiters and self.idle:
             self.wake_receiver()
 
     async def acquire(self) -> bool:
-        """Take one permit for the caller, waiting in line when none is free.
+        """Take one slot for the caller, waiting in line when none is free.
 
-        Returns True holding a permit, or False if the receiver closed or dropped
-        (before or while waiting: no permit is then held, and a reserved one was
-        released). If the caller is cancelled while waiting (CancelledError, or
-        GeneratorExit from `close()`), it holds nothing: a permit reserved for it
-        in the meantime is released to the next in line.
+        Returns True holding a slot (taken out of `room`), or False if the receiver
+        closed or dropped (before or while waiting: no slot is then held, and a
+        reserved one was released). If the caller is cancelled while waiting
+        (CancelledError, or GeneratorExit from `close()`), it holds nothing: a slot
+        reserved for it in the meantime is released to the next in line.
         """
         if self.closed:
             return False
-        if self.permits:
-            self.permits -= 1
+        if len(self.buffer) < self.room:
+            self.room -= 1
             return True
         waiter = _Waiter(asyncio.get_running_loop().create_future())
         self.send_waiters.append(waiter)
@@ -132,8 +152,8 @@ class Chan(Generic[T]):
             self.abandon(waiter)
             raise
         if self.closed:
-            # Closure wins, also over a permit reserved before it (tokio polls the
-            # closed flag first): the permit goes back, nothing is sent.
+            # Closure wins, also over a slot reserved before it (tokio polls the
+            # closed flag first): the slot goes back, nothing is sent.
             if waiter.assigned:
                 self.release()
             return False
@@ -151,7 +171,7 @@ class Chan(Generic[T]):
     def close(self) -> None:
         """Stop new sends: every waiting send wakes and fails; `Sender.closed()` returns.
 
-        Buffered items stay; reserved permits stay taken until their sends run.
+        Buffered items stay; reserved slots stay taken until their sends run.
         A no-op unless the receiver is open.
         """
         if self.status is not ReceiverStatus.OPEN:
@@ -168,13 +188,12 @@ class Chan(Generic[T]):
             self.wake_receiver()
 
     def drop_receiver(self) -> list[T]:
-        """Close, then discard the buffer (its permits come back); return the discarded
+        """Close, then discard the buffer (its slots are free again); return the discarded
         items, oldest first. Pending receives wake and find the receiver gone."""
         self.close()
         self.status = ReceiverStatus.DROPPED
         lost = list(self.buffer)
         self.buffer.clear()
-        self.permits += len(lost)
         if self.recv_waiters:
             self.wake_receiver()
         return lost
@@ -187,9 +206,9 @@ class Chan(Generic[T]):
 
 
 def dead_chan() -> Chan[object]:
-    """The channel a dropped handle points to: closed, no permit, no sender."""
+    """The channel a dropped handle points to: closed, no free slot, no sender."""
     chan: Chan[object] = Chan(1)
     chan.closed = True
-    chan.permits = 0
+    chan.room = 0
     chan.senders = 0
     return chan

@@ -61,9 +61,9 @@ class BackpressureQueue(Generic[T]):
         # The reader's hot path: the common case (open, a slot free) is Sender.try_send
         # inlined, worth a fifth of the cost of a call; every other case goes through it.
         chan = tx._chan
-        if not chan.closed and chan.permits:
-            chan.permits -= 1
-            chan.buffer.append(item)
+        buffer = chan.buffer
+        if not chan.closed and len(buffer) < chan.room:
+            buffer.append(item)
             if chan.recv_waiters:
                 chan.wake_receiver()
             return

@@ -31,12 +31,11 @@ class Receiver(Generic[T]):
         after `drop()`.
         """
         chan = self._chan
-        if chan.buffer:
-            item = chan.buffer.popleft()
-            if chan.send_waiters or chan.closed:
-                chan.release()
-            else:
-                chan.permits += 1
+        buffer = chan.buffer
+        if buffer:
+            item = buffer.popleft()
+            if chan.send_waiters:
+                chan.item_taken()
             return item
         if chan.status is ReceiverStatus.DROPPED:
             raise HandleDroppedError("this Receiver was dropped")
@@ -59,7 +58,7 @@ class Receiver(Generic[T]):
         while True:
             if chan.buffer:
                 item = chan.buffer.popleft()
-                chan.release()
+                chan.item_taken()
                 return item
             if chan.status is ReceiverStatus.DROPPED:
                 raise HandleDroppedError("this Receiver was dropped")
@@ -88,7 +87,7 @@ class Receiver(Generic[T]):
         Returns the discarded items, oldest first, so the caller learns what was
         lost (an empty list when nothing was buffered or already dropped).
         Afterwards `Sender.capacity()` reads the whole capacity, less the slots
-        still reserved for waiting sends or held by permits.
+        still reserved for waiting sends or held by Permits.
         """
         return self._chan.drop_receiver()
 

@@ -49,10 +49,10 @@ class Sender(Generic[T]):
         chan = self._chan
         if chan.closed:
             raise self._closed_error(item)
-        if not chan.permits:
+        buffer = chan.buffer
+        if len(buffer) >= chan.room:
             raise ChannelFull(item)
-        chan.permits -= 1
-        chan.buffer.append(item)
+        buffer.append(item)
         if chan.recv_waiters:
             chan.wake_receiver()
 
@@ -67,9 +67,9 @@ class Sender(Generic[T]):
         chan = self._chan
         if chan.closed:
             raise self._closed_error(item)
-        if chan.permits:
-            chan.permits -= 1
-            chan.buffer.append(item)
+        buffer = chan.buffer
+        if len(buffer) < chan.room:
+            buffer.append(item)
             if chan.recv_waiters:
                 chan.wake_receiver()
             return
@@ -147,7 +147,7 @@ class Sender(Generic[T]):
     def capacity(self) -> int:
         """Free slots right now: not buffered, not reserved for a waiting send, not held
         by a Permit (the whole capacity again after a drop, less the reserved ones)."""
-        return self._live().permits
+        return self._live().free
 
     def max_capacity(self) -> int:
         """The number of slots the channel was made with."""
@@ -193,9 +193,9 @@ class Sender(Generic[T]):
         chan = self._live()
         if chan.closed:
             raise ChannelClosed(None)
-        if not chan.permits:
+        if not chan.free:
             raise ChannelFull(None)
-        chan.permits -= 1
+        chan.room -= 1
         return chan
 
     def _hand_over(self) -> Sender[T]:
