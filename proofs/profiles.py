@@ -45,14 +45,17 @@ class DifferentialSizes:
 class CrosshairSizes:
     """The contracts' search budget, what it covers, and the diffbehavior search.
 
-    `every_module` False checks the queue's and the channel's model only; `classes`
-    also checks that the classes' methods keep their invariants (CrossHair may not even
-    build them within a tiny budget). `diffbehavior` is the CPU seconds the search for
+    `every_module` False checks the queue's and the channel's model only; `task_modules`
+    False leaves out the asynchronous half's modules (`crosshair.check.TASK_MODULES`), whose
+    subjects with tasks CrossHair builds too slowly for a small budget; `classes` also checks
+    that the classes' methods keep their invariants (CrossHair may not even build them
+    within a tiny budget). A budget with `task_free` searches subjects without tasks. `diffbehavior` is the CPU seconds the search for
     a program on which model and implementation differ may take; `diffbehavior_in_verify`
     says whether `verify` runs it (minutes: thorough only)."""
 
     contracts: CrosshairBudget
     every_module: bool
+    task_modules: bool
     classes: bool
     diffbehavior: float
     diffbehavior_in_verify: bool
@@ -137,8 +140,9 @@ PROFILES: dict[Profile, Sizes] = {
         explore=ExploreSizes(_QUICK_BOUNDS, budget=15.0),
         differential=DifferentialSizes(rounds=1, programs=150, steps=50, budget=20.0),
         crosshair=CrosshairSizes(
-            CrosshairBudget(per_condition=0.12, overall=60.0),
+            CrosshairBudget(per_condition=0.12, overall=60.0, task_free=True),
             every_module=False,
+            task_modules=False,
             classes=False,
             diffbehavior=10.0,
             diffbehavior_in_verify=False,
@@ -162,8 +166,9 @@ PROFILES: dict[Profile, Sizes] = {
         explore=ExploreSizes(_DEFAULT_BOUNDS, budget=60.0),
         differential=DifferentialSizes(rounds=5, programs=80, steps=100, budget=150.0),
         crosshair=CrosshairSizes(
-            CrosshairBudget(per_condition=1.5, overall=300.0),
+            CrosshairBudget(per_condition=1.5, overall=300.0, task_free=True),
             every_module=True,
+            task_modules=False,
             classes=True,
             diffbehavior=30.0,
             diffbehavior_in_verify=False,
@@ -189,6 +194,7 @@ PROFILES: dict[Profile, Sizes] = {
         crosshair=CrosshairSizes(
             CrosshairBudget(per_condition=20.0, overall=1800.0),
             every_module=True,
+            task_modules=True,
             classes=True,
             diffbehavior=240.0,
             diffbehavior_in_verify=True,

@@ -47,6 +47,8 @@ from tidegate.proofs.core import Budget
 
 PLUGIN = Path(__file__).with_name("plugin.py")
 """Lets CrossHair read the `tidegate` namespace package (see that file)."""
+TASK_FREE_PLUGIN = Path(__file__).with_name("task_free_plugin.py")
+"""Makes CrossHair build subjects without tasks (see `task_free.py`)."""
 
 _ITERATIONS = re.compile(r"attempted (\d+) iterations")
 _LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<level>info|error|warning): (?P<msg>.*)$")
@@ -108,12 +110,16 @@ class CrosshairReport:
 
 @dataclass(frozen=True)
 class CrosshairBudget:
-    """How hard CrossHair works: CPU seconds per condition and per path, wall seconds overall."""
+    """How hard CrossHair works: CPU seconds per condition and per path, wall seconds overall.
+
+    `task_free` loads `task_free_plugin.py`: every subject CrossHair builds then has
+    no task, which a budget too small to build subjects with tasks needs."""
 
     per_condition: float
     overall: float
     workers: int = 2
     per_path: float | None = None
+    task_free: bool = False
 
 
 def contract_targets(modules: Sequence[str], classes: bool = True) -> list[tuple[str, int]]:
@@ -150,8 +156,10 @@ def share_out(targets: Sequence[tuple[str, int]], workers: int) -> list[list[str
     return [names for _, names in shares if names]
 
 
-def _crosshair(subcommand: str, per_condition: float, *arguments: str) -> list[str]:
-    """`python -u -m crosshair SUBCOMMAND` with the plugin and the per-condition budget.
+def _crosshair(
+    subcommand: str, per_condition: float, *arguments: str, task_free: bool = False
+) -> list[str]:
+    """`python -u -m crosshair SUBCOMMAND` with the plugin(s) and the per-condition budget.
 
     Unbuffered (-u), so that each condition's line arrives as soon as it is decided."""
     return [
@@ -160,7 +168,9 @@ def _crosshair(subcommand: str, per_condition: float, *arguments: str) -> list[s
         "-m",
         "crosshair",
         subcommand,
-        f"--extra_plugin={PLUGIN}",
+        "--extra_plugin",
+        str(PLUGIN),
+        *([str(TASK_FREE_PLUGIN)] if task_free else []),
         f"--per_condition_timeout={per_condition}",
         *arguments,
     ]
@@ -171,7 +181,7 @@ def crosshair_command(targets: Sequence[str], budget: CrosshairBudget) -> list[s
     options = ["--analysis_kind=PEP316", "--report_all"]
     if budget.per_path is not None:
         options.append(f"--per_path_timeout={budget.per_path}")
-    return _crosshair("check", budget.per_condition, *options, *targets)
+    return _crosshair("check", budget.per_condition, *options, *targets, task_free=budget.task_free)
 
 
 def run_crosshair(

@@ -25,7 +25,8 @@ from tidegate.proofs.crosshair.run import CrosshairBudget, contract_targets
 from tidegate.proofs.explore.properties import CATALOGUE, Property, PropertyKind
 from tidegate.proofs.explore.search import Bounds, explore
 
-SMALL = CrosshairBudget(per_condition=0.5, overall=60.0)
+# The v1 transitions searched as quick searches them: over subjects without tasks.
+SMALL = CrosshairBudget(per_condition=0.5, overall=60.0, task_free=True)
 
 
 def ctx() -> CheckContext:
@@ -37,7 +38,7 @@ WRONG_TRANSITIONS = {
     "drain_loses_item_on_full": (
         "    if answer == FULL:\n        return Transition(s, Ok(False))",
         "    if answer == FULL:\n"
-        "        return Transition(Subject(s.channel, QueueState(q.cap, rest)), Ok(False))",
+        "        return Transition(s.with_parts(s.channel, QueueState(q.cap, rest)), Ok(False))",
         "try_drain_one",
     ),
     # enqueue_or_send overtakes its own backlog whenever the channel has a free slot.
@@ -55,7 +56,10 @@ def wrong_subject(tmp_path: Path, bug: str) -> list[tuple[str, int]]:
     old, new, function = WRONG_TRANSITIONS[bug]
     source = Path(tidegate.model.subject.__file__).read_text()
     assert source.count(old) == 1, f"the model changed: {old!r} no longer found once"
-    (tmp_path / "wrong_subject.py").write_text(source.replace(old, new))
+    # The broken transitions work on the model's own state classes (whose subjects the
+    # task-free plugin builds), not on copies of them.
+    real_states = "\nfrom tidegate.model.subject import Subject, Transition  # noqa: E402\n"
+    (tmp_path / "wrong_subject.py").write_text(source.replace(old, new) + real_states)
     weight = dict(contract_targets(["tidegate.model.subject"]))[
         f"tidegate.model.subject.{function}"
     ]
