@@ -1,19 +1,35 @@
 """Subjects that answer PROTOCOL.md operations: the model, and the asyncio implementation.
 
 Both speak the same two calls, `reset(capacity, cap)` and `apply(op) -> Answer`,
-so every checker (replay, differential, conformance) drives them alike.
-`SubjectView` is the whole observable state, for comparing after every step.
+so every checker (replay, differential, conformance) drives them alike; `op` is
+a v1 `Op` or a v2 `TaskOp` (the implementation's tasks are hand-polled
+coroutines, `impl_tasks`). `SubjectView` is the whole observable state, for
+comparing after every step.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Protocol
 
 from tidegate import impl, model
 from tidegate.impl.channel import channel
-from tidegate.model import CLOSED, DISCONNECTED, EMPTY, FULL, OK, QUEUE_FULL, Answer, Ok, Op, OpName
+from tidegate.model import (
+    CLOSED,
+    DISCONNECTED,
+    EMPTY,
+    FULL,
+    OK,
+    QUEUE_FULL,
+    Answer,
+    Ok,
+    Op,
+    OpName,
+    TaskOp,
+)
 from tidegate.proofs.core import TidegateError
+from tidegate.proofs.protocol.impl_tasks import ImplTasks
 
 
 class SubjectError(TidegateError, ValueError):
@@ -38,7 +54,7 @@ class Runner(Protocol):
     def reset(self, capacity: int, cap: int) -> None:
         """Start a fresh subject (raises the subject's parameter errors on bad values)."""
 
-    def apply(self, op: Op) -> Answer:
+    def apply(self, op: Op | TaskOp) -> Answer:
         """Run one operation and return its answer."""
 
 
@@ -55,7 +71,7 @@ class ModelRunner:
         self.state = model.new(capacity, cap)
         self.discarded = []
 
-    def apply(self, op: Op) -> Answer:
+    def apply(self, op: Op | TaskOp) -> Answer:
         if self.state is None:
             raise RuntimeError("apply() before reset()")
         self.state, answer, lost = model.apply(self.state, op)
@@ -70,8 +86,9 @@ class ModelRunner:
 
 class ImplRunner:
     """The asyncio implementation: one channel, the queue's sender, another producer's
-    clone, the receiver. Every operation is synchronous, so no event loop is needed;
-    `discarded` accumulates items the implementation reported lost."""
+    clone, the receiver, a Notify. v1 operations are synchronous; task operations run
+    their hand-polled coroutines inside the runner's own event loop (`close()` it when
+    done). `discarded` accumulates items the implementation reported lost."""
 
     name = "impl"
 
@@ -80,18 +97,36 @@ class ImplRunner:
         self.other: impl.Sender[int] | None = None
         self.rx: impl.Receiver[int] | None = None
         self.queue: impl.BackpressureQueue[int] | None = None
+        self.tasks: ImplTasks | None = None
         self.discarded: list[int] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def reset(self, capacity: int, cap: int) -> None:
         queue: impl.BackpressureQueue[int] = impl.BackpressureQueue(cap)
         self.tx, self.rx = channel(capacity)
         self.other, self.queue = self.tx.clone(), queue
+        self.tasks = None
         self.discarded = []
 
-    def apply(self, op: Op) -> Answer:
+    def close(self) -> None:
+        """Close the event loop task operations run in (a later one opens a new one)."""
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def apply(self, op: Op | TaskOp) -> Answer:
         tx, other, rx, queue = self.tx, self.other, self.rx, self.queue
         if tx is None or other is None or rx is None or queue is None:
             raise RuntimeError("apply() before reset()")
+        if isinstance(op, TaskOp):
+            if self.tasks is None:
+                if self._loop is None:
+                    self._loop = asyncio.new_event_loop()
+                self.tasks = ImplTasks(self._loop, other, rx, impl.Notify())
+            return self.tasks.apply(op)
         name = op.name
         try:
             if name is OpName.ENQUEUE_OR_SEND:
