@@ -49,9 +49,10 @@ class CrosshairSizes:
     False leaves out the asynchronous half's modules (`crosshair.check.TASK_MODULES`), whose
     subjects with tasks CrossHair builds too slowly for a small budget; `classes` also checks
     that the classes' methods keep their invariants (CrossHair may not even build them
-    within a tiny budget). A budget with `task_free` searches subjects without tasks. `diffbehavior` is the CPU seconds the search for
-    a program on which model and implementation differ may take; `diffbehavior_in_verify`
-    says whether `verify` runs it (minutes: thorough only)."""
+    within a tiny budget). A budget with `task_free` searches subjects without tasks.
+    `diffbehavior` is the CPU seconds the search for a program on which model and
+    implementation differ may take; `diffbehavior_in_verify` says whether `verify` runs it
+    (minutes: thorough only)."""
 
     contracts: CrosshairBudget
     every_module: bool

@@ -121,3 +121,29 @@ def test_cancelled_waits_do_not_pile_up() -> None:
         assert len(notify._waiters) == 0
 
     run(main)
+
+
+def test_a_dropped_notified_passes_its_notification_on() -> None:
+    async def main() -> None:
+        notify = Notify()
+        first, second = notify.notified(), notify.notified()
+        assert not first.enable() and not second.enable()
+        notify.notify_one()  # picks first
+        first.close()  # dropped before it ran: second gets the notification
+        third = notify.notified()
+        assert (second.enable(), third.enable()) == (True, False)
+        third.close()
+
+    run(main)
+
+
+def test_notified_still_makes_a_task() -> None:
+    async def main() -> None:
+        notify = Notify()
+        waiting = asyncio.create_task(notify.notified())
+        await asyncio.sleep(0)
+        notify.notify_one()
+        await asyncio.wait_for(waiting, 1)
+        assert not notify.has_permit
+
+    run(main)

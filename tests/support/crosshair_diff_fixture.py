@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.support.broken_queues import SendsPastBacklog
-from tidegate.model import Answer, Ok, Op, OpName
+from tidegate.model import Answer, Ok, Op, OpName, TaskOp
 from tidegate.proofs.crosshair.diff import answers_of
 from tidegate.proofs.protocol.subjects import ImplRunner, SubjectView
 
@@ -27,7 +27,7 @@ class _UsedSlotsRunner(ImplRunner):
     """The implementation read through a channel whose `capacity()` counts the slots in
     use instead of the free ones (tokio's `capacity` taken for `max_capacity - capacity`)."""
 
-    def apply(self, op: Op) -> Answer:
+    def apply(self, op: Op | TaskOp) -> Answer:
         answer = super().apply(op)
         if op.name is OpName.CAPACITY:
             return Ok(self._used())

@@ -21,9 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.tokio_test import pair, run
 from tidegate.impl import ChannelClosed, ChannelFull, Notify, Sender, SendTimeout
-
-from .support import pair, run
 
 NOT_TRANSLATED = {
     "bounded.rs Receiver::blocking_recv": "blocking_* calls are not provided",

@@ -21,7 +21,7 @@ import asyncio
 
 import pytest
 
-from .support import Thread, interleavings, pair
+from tests.support.tokio_test import Thread, interleavings, pair
 
 UNIT = "()"
 """Rust's `()` message: not None, which `recv()` answers once the channel is done."""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.support.tokio_test import Thread, interleavings, spawn
 from tidegate.impl import Notify
-
-from .support import Thread, interleavings, spawn
 
 
 def test_notify_one() -> None:

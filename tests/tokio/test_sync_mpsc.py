@@ -32,18 +32,17 @@ import weakref
 
 import pytest
 
+from tests.support.tokio_test import pair, run, spawn
 from tidegate.impl import (
     ChannelClosed,
     ChannelDisconnected,
     ChannelEmpty,
     ChannelFull,
-    ParameterError,
     Ready,
     SendTimeout,
-    channel,
 )
-
-from .support import pair, run, spawn
+from tidegate.impl.channel import channel
+from tidegate.impl.errors import ParameterError
 
 NOT_TRANSLATED = {
     "send_recv_stream_with_buffer": "tokio-stream's ReceiverStream adapter: no Stream wrapper",

@@ -25,9 +25,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.tokio_test import pair, run
 from tidegate.impl import ChannelClosed, Receiver, Sender, WeakSender
-
-from .support import pair, run
 
 NOT_TRANSLATED = {
     name: "the unbounded channel is not part of tidegate"

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.tokio_test import run, spawn
 from tidegate.impl import Notify, Ready
-
-from .support import run, spawn
 
 NOT_TRANSLATED = {
     "sync_notify.rs::notify_in_drop_after_wake": (

@@ -20,7 +20,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
-from tidegate.impl import Receiver, Sender, Spawned, channel
+from tidegate.impl import Receiver, Sender, Spawned
+from tidegate.impl.channel import channel
 
 T = TypeVar("T")
 

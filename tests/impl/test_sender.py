@@ -1,9 +1,8 @@
-"""The implementation's asynchronous half: cancel-safe sends, permits, the hand-poll driver.
+"""Sends that wait: cancel-safe at every moment, on a deadline, through permits.
 
 tokio's own tests for the same API are translated in tests/tokio/; these are the
-cases they do not cover: the bug of issue 10, cancellation at every moment, what
-Python's explicit handles add (errors handing items back, spent permits), and
-the driver that polls coroutines by hand.
+cases they do not cover: the bug of issue 10, cancellation at every moment, and
+what Python's explicit handles add (errors handing items back, spent permits).
 """
 
 from __future__ import annotations
@@ -20,15 +19,12 @@ from tidegate.impl import (
     ChannelEmpty,
     ChannelFull,
     HandleDroppedError,
-    Notify,
-    PolledAfterCompletion,
-    Ready,
     Receiver,
     Sender,
     SendTimeout,
     Spawned,
-    channel,
 )
+from tidegate.impl.channel import channel
 
 T = TypeVar("T")
 
@@ -188,51 +184,3 @@ def test_a_permit_sends_once_releases_once_and_hands_back_an_undeliverable_item(
         assert closed.value.item == 7 and tx.capacity() == 1
 
     run(scenario)
-
-
-def test_spawned_polls_only_when_woken_and_refuses_to_poll_a_finished_future() -> None:
-    async def scenario() -> None:
-        notify = Notify()
-        waiting = Spawned(notify.notified())
-        assert waiting.is_woken() and waiting.poll() is None
-        assert not waiting.is_woken() and waiting.poll() is None
-        notify.notify_one()
-        assert waiting.is_woken()
-        assert waiting.poll() == Ready(None) and waiting.done
-        with pytest.raises(PolledAfterCompletion):
-            waiting.poll()
-
-        async def yields_once() -> int:
-            await asyncio.sleep(0)  # a bare yield: asks to run again at once
-            return 7
-
-        spawned = Spawned(yields_once())
-        assert spawned.poll() is None and spawned.is_woken()
-        assert spawned.poll() == Ready(7)
-
-    run(scenario)
-
-
-def test_a_dropped_notified_passes_its_notification_on() -> None:
-    async def scenario() -> tuple[bool, bool]:
-        notify = Notify()
-        first, second = notify.notified(), notify.notified()
-        assert not first.enable() and not second.enable()
-        notify.notify_one()  # picks first
-        first.close()  # dropped before it ran: second gets the notification
-        third = notify.notified()
-        return second.enable(), third.enable()
-
-    assert run(scenario) == (True, False)
-
-
-def test_notified_still_makes_a_task() -> None:
-    async def scenario() -> bool:
-        notify = Notify()
-        waiting = asyncio.create_task(notify.notified())
-        await asyncio.sleep(0)
-        notify.notify_one()
-        await asyncio.wait_for(waiting, 1)
-        return notify.has_permit
-
-    assert run(scenario) is False

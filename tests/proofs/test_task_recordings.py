@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SHARED
 from tidegate.model import Answer, Err, ErrorKind, Ok, Op, OpName, Pending, TaskOp, TaskOpName
 from tidegate.proofs.protocol.subjects import ImplRunner, make_runner
-
-from .conftest import SHARED
 
 TASK_RECORDINGS = "conformance-tokio-task-traces.jsonl"
 

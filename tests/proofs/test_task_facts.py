@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .task_sessions import SUBJECTS, op, run
+from tests.support.task_sessions import SUBJECTS, op, run
 
 
 @dataclass(frozen=True)
