@@ -104,7 +104,6 @@ def enabled(s: Subject) -> tuple[OpName, ...]:
     return _AFTER_DROP if s.channel.receiver is ReceiverState.DROPPED else _EVERY_OP
 
 
-
 class TaskOpName(enum.Enum):
     """The v2 (task) operations of PROTOCOL.md, by their wire names."""
 
