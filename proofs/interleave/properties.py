@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-from tidegate.impl.channel import Receiver, Sender
+from tidegate.impl.channel import Receiver, ReceiverStatus, Sender
 from tidegate.impl.reports import ReaderEnd
 from tidegate.proofs.interleave.world import ConsumerPhase, World
 
@@ -118,11 +118,17 @@ def silent_losses(world: World) -> str | None:
 
 
 def unannounced_slot(world: World) -> str | None:
-    """Items wait in the backlog, the channel has a free slot, and no notification is
+    """Items wait in the backlog, the open channel has a free slot, and no notification is
     pending for the reader: the slot is free but nobody told the reader. Under the seed's
-    contract (ping after every receive) this happens only when pings coalesced."""
+    contract (ping after every receive) this happens only when pings coalesced.
+
+    A free slot of a closed channel takes nothing (the reader's next drain answers Closed
+    whenever it comes; a reader left waiting is the `stranded` finding's): such a slot may
+    be freed with no receive and no ping, by a parked send that held it and failed."""
     loop = world.loop
     if loop.task("R").done() or world.consumer_phase() is ConsumerPhase.ENDED:
+        return None
+    if world.rx.status is not ReceiverStatus.OPEN:
         return None
     backlog = world.queue.backlog()
     free = world.tx.capacity()

@@ -53,7 +53,8 @@ def test_stop_drops_the_receiver_discarding_the_buffer_and_fails_parked_producer
     s = run(s, STOP)
     assert s.consumer.pos is ConsumerPos.STOPPED and s.consumer.discarded == (102,)
     assert s.subject.channel.receiver is ReceiverState.DROPPED
-    assert s.producers[0].pos is ProducerPos.FAILING
+    # Still parked, and runnable: its send fails at its next step.
+    assert s.producers[0].pos is ProducerPos.PARKED and "P1" in runnable(s)
 
 
 def test_close_keeps_the_buffer_receivable_and_ends_the_stream_once_empty() -> None:
@@ -62,7 +63,8 @@ def test_close_keeps_the_buffer_receivable_and_ends_the_stream_once_empty() -> N
     assert s.producers[0].pos is ProducerPos.PARKED
     s = run(s, CLOSE)  # closes, then receives 101 (the parked send now fails)
     assert s.subject.channel.receiver is ReceiverState.CLOSED
-    assert s.consumer.delivered == (101,) and s.producers[0].pos is ProducerPos.FAILING
+    assert s.consumer.delivered == (101,) and s.producers[0].pos is ProducerPos.PARKED
+    assert "P1" in runnable(s)  # its send fails at its next step
     s = run(s, "C", "C", "P1")
     assert s.consumer.delivered == (101, 102) and s.consumer.pos is ConsumerPos.END_OF_STREAM
     assert s.producers[0].refused == (103,)

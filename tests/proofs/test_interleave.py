@@ -280,3 +280,18 @@ def test_every_fault_step_is_explored_by_default_and_in_every_profile() -> None:
     assert allowed(DEFAULT_SCENARIOS) == set(FAULTS)
     for profile, sizes in PROFILES.items():
         assert allowed(sizes.interleave.scenarios) == set(FAULTS), profile
+
+
+def test_a_slot_a_failing_parked_send_frees_after_close_is_no_lost_wake_up() -> None:
+    # Capacity 1: P1 sends 101 and parks 102; the consumer takes 101, so the slot is
+    # reserved for P1 (not filled); the reader spills 1; the consumer closes (X) and waits
+    # for that slot; P1's send fails and frees it, with no receive and so no ping. The
+    # closed channel's free slot takes nothing: no lost wake-up, and every property holds.
+    scenario = Scenario.parse("capacity=1,cap=1,wire=1,producers=2,faults=S+X")
+    run = run_schedule(scenario, ["W", "R", "P1", "P1", "C", "R", "X", "P1"])
+    assert run.world.rx.status is ReceiverStatus.CLOSED and run.world.tx.capacity() == 1
+    assert run.world.queue.backlog() == (1,) and run.world.producer_reports[0].refused == [102]
+    assert run.violations == {}
+    run.discard()
+    ex = explore_all(scenario)
+    assert ex.exhausted and ex.violations == {}
