@@ -165,7 +165,7 @@ def _shown(line: bytes, limit: int = 80) -> str:
 def _reply_text(raw: bytes) -> str:
     try:
         return str(reply_from_wire(json.loads(raw)))
-    except (ValueError, WireError):
+    except (ValueError, RecursionError, WireError):  # RecursionError: deep nesting
         return f"non-answer {raw.decode(errors='replace')!r}"
 
 

@@ -131,7 +131,7 @@ class Adapter:
         raw = self.receive_line()
         try:
             return reply_from_wire(json.loads(raw))
-        except (ValueError, WireError):
+        except (ValueError, RecursionError, WireError):  # RecursionError: deep nesting
             raise self._error(
                 f"answered {line} with {_show(raw)}, which is not an answer of "
                 "PROTOCOL.md (diagnostics belong on standard error)",

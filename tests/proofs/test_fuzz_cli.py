@@ -5,7 +5,7 @@ traceback; end within a time bound; stay under a memory bound; and leave no proc
 behind (every process it starts carries a tag in its environment, looked for after
 the run). Hypothesis draws the cases: command lines mixing valid values with
 boundary and garbage ones, trace files from valid to mangled to binary, and adapters
-that answer with anything at all (`tests/adapters/hostile.py scripted`).
+that answer with anything at all (`tests/support/adapters/hostile.py scripted`).
 
 Small in CI (a fixed set of 15 cases, about half a minute); `TIDEGATE_FUZZ=long`
 runs `TIDEGATE_FUZZ_EXAMPLES` (default 300) cases per test, freshly drawn.
@@ -27,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.adapters import HOSTILE
 from tests.support.tidegate_run import TIDEGATE
 
 LONG = os.environ.get("TIDEGATE_FUZZ") == "long"
@@ -42,7 +43,6 @@ TIME_LIMIT = 120.0
 """Seconds any one case may take (each command is given budgets well under this)."""
 MEMORY_LIMIT_KIB = 1_500_000
 """Peak resident memory any one case may reach (the commands hold far less)."""
-HOSTILE = str(Path(__file__).parent / "adapters" / "hostile.py")
 SERVE = f"{sys.executable} -m tidegate.proofs serve"
 
 pytestmark = pytest.mark.skipif(
@@ -355,7 +355,10 @@ def test_every_adapter_output_ends_well(script: list[Any], protocol: bool) -> No
     with tempfile.TemporaryDirectory() as cwd:
         path = Path(cwd) / "script.json"
         path.write_text(json.dumps(script))
-        argv = ["conform", "--adapter", f"{sys.executable} {HOSTILE} scripted {path}"]
+        argv = ["conform", "--adapter", f"{HOSTILE} scripted {path}"]
         argv += ["--no-recordings", "--max-examples", "1", "--max-steps", "100"]
         argv += ["--op-timeout", "1", "--time-budget", "30"]
-        run_case([*argv, "--check-protocol"] if protocol else argv)
+        done = run_case([*argv, "--check-protocol"] if protocol else argv)
+        # The adapter itself must have run: a wrong path would make every case a quick,
+        # vacuous "adapter exited" (it did, until this line was added).
+        assert "can't open file" not in done["err"], done["err"][-500:]

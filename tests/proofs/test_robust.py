@@ -189,6 +189,22 @@ def test_row12_an_empty_trace_file_is_a_usage_error(
     assert f"error: trace file {empty} holds no trace" in err
 
 
+# --- found by the long fuzz run: an answer nested too deep for the JSON parser ----------
+
+
+def test_an_answer_nested_thousands_deep_is_a_non_answer(tmp_path: Path) -> None:
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps(["[" * 3000 + "\n"]))
+    done = tidegate(
+        "conform", "--adapter", f"{HOSTILE} scripted {script}", "--no-recordings",
+        "--max-examples", "1", "--max-steps", "10", "--no-deep",
+    )  # fmt: skip
+    # Once a RecursionError escaped json.loads: a traceback and exit 1.
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.returncode == 4, done.stdout + done.stderr[-2000:]
+    assert "which is not an answer of PROTOCOL.md" in done.stderr
+
+
 # --- row 14: output after the input closed; a descendant in a session of its own --------
 
 
