@@ -357,7 +357,9 @@ def test_every_adapter_output_ends_well(script: list[Any], protocol: bool) -> No
         path.write_text(json.dumps(script))
         argv = ["conform", "--adapter", f"{HOSTILE} scripted {path}"]
         argv += ["--no-recordings", "--max-examples", "1", "--max-steps", "100"]
-        argv += ["--op-timeout", "1", "--time-budget", "30"]
+        # --no-deep: the script is spent within the first requests; the deep runs after it
+        # (tens of seconds) would only test the model answering as the model.
+        argv += ["--op-timeout", "1", "--time-budget", "30", "--no-deep"]
         done = run_case([*argv, "--check-protocol"] if protocol else argv)
         # The adapter itself must have run: a wrong path would make every case a quick,
         # vacuous "adapter exited" (it did, until this line was added).
