@@ -8,9 +8,9 @@ asynchronous half (v2: hand-polled `send`, `recv` and `notified` tasks) is in
 `tidegate.model.tasks`, `tidegate.model.parked` and `tidegate.model.notify`.
 
 Exported here: what a port's author or a user needs: the subject and its
-parts, every operation (v1 and v2) and `apply`, `enabled` (what a trace may issue next),
-operations and answers as values, the item range, the seed's caps and the
-errors a bad argument raises. Helpers stay in their modules (the channel's own
+parts, every operation (v1 and v2) and `apply`, `enabled`, `enabled_tasks` and
+`pollable_tasks` (what a trace may issue next), operations and answers as values,
+the item range, the seed's caps and the errors a bad argument raises. Helpers stay in their modules (the channel's own
 transitions in `tidegate.model.channel`, argument checks in
 `tidegate.model.errors`, the wire form `JsonAnswer` in `tidegate.model.answers`).
 
@@ -40,7 +40,16 @@ from tidegate.model.answers import (
 from tidegate.model.channel import ChannelState, ParkedSend, ReceiverState
 from tidegate.model.errors import I64_MAX, I64_MIN, ModelTypeError, ModelValueError
 from tidegate.model.notify import NotifyState
-from tidegate.model.ops import Op, OpName, TaskOp, TaskOpName, apply, enabled
+from tidegate.model.ops import (
+    Op,
+    OpName,
+    TaskOp,
+    TaskOpName,
+    apply,
+    enabled,
+    enabled_tasks,
+    pollable_tasks,
+)
 from tidegate.model.queue import DISPATCH_BACKLOG_CAP, EVENT_BACKLOG_CAP, QueueState
 from tidegate.model.subject import (
     Subject,
@@ -104,6 +113,8 @@ __all__ = [
     "TaskOp",
     "TaskOpName",
     "enabled",
+    "enabled_tasks",
+    "pollable_tasks",
     "apply",
     # answers
     "Answer",

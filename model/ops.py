@@ -162,6 +162,49 @@ class TaskOp:
         return self.name.value if arg is None else f"{self.name.value}({arg})"
 
 
+_TASK_STARTS = (TaskOpName.SEND, TaskOpName.RECV, TaskOpName.NOTIFIED, TaskOpName.NOTIFY_ONE)
+
+
+def pollable_tasks(s: Subject) -> tuple[int, ...]:
+    """The pending tasks a trace may `poll` or `cancel` in `s`, oldest first.
+
+    Every pending task, except a `recv` task once the receiver is dropped: in
+    Rust a receive cannot outlive its receiver, so no trace polls or cancels one
+    (PROTOCOL.md).
+
+    post: set(__return__) <= set(s.task_ids)
+    post: list(__return__) == sorted(__return__)
+    """
+    dropped = s.channel.receiver is ReceiverState.DROPPED
+    return tuple(
+        task
+        for task in sorted(s.task_ids)
+        if not (dropped and tasks.task_kind(s, task) is tasks.TaskKind.RECV)
+    )
+
+
+def enabled_tasks(s: Subject) -> tuple[TaskOpName, ...]:
+    """The task operations a trace may issue in `s`, in `TaskOpName` order.
+
+    `send`, `notified` and `notify_one` always; `recv` unless the receiver is
+    dropped (as `try_recv`, see `enabled`); `poll` and `cancel` while some task
+    is `pollable_tasks`, naming one of those. `apply` answers the others too
+    (ok None, NoTask), but no trace issues them.
+
+    post: TaskOpName.SEND in __return__ and TaskOpName.NOTIFY_ONE in __return__
+    post: (TaskOpName.RECV in __return__) == (s.channel.receiver != ReceiverState.DROPPED)
+    post: (TaskOpName.POLL in __return__) == (len(pollable_tasks(s)) > 0)
+    """
+    starts = tuple(
+        name
+        for name in _TASK_STARTS
+        if name is not TaskOpName.RECV or s.channel.receiver is not ReceiverState.DROPPED
+    )
+    if pollable_tasks(s):
+        return (*starts, TaskOpName.POLL, TaskOpName.CANCEL)
+    return starts
+
+
 _ITEMLESS: dict[OpName, Callable[[Subject], Transition]] = {
     OpName.TRY_DRAIN_ONE: try_drain_one,
     OpName.HAS_PENDING: has_pending,

@@ -7,7 +7,7 @@ import random
 from collections.abc import Sequence
 
 from tidegate import model
-from tidegate.model import Op, OpName
+from tidegate.model import Op, OpName, TaskOp, TaskOpName
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import reachable_kinds
 from tidegate.proofs.conform.generate import coverage_cases, random_case
@@ -24,6 +24,36 @@ def test_every_operation_is_enabled_until_the_receiver_is_dropped() -> None:
     dropped = model.drop_receiver(closed).state
     assert set(model.enabled(dropped)) == set(OpName) - RECEIVER_OPS
     assert list(model.enabled(dropped)) == [n for n in OpName if n not in RECEIVER_OPS]
+
+
+def test_task_operations_enabled_follow_the_pending_tasks_and_the_receiver() -> None:
+    """`enabled_tasks` / `pollable_tasks`: poll and cancel need a task; after drop_receiver
+    no recv starts and no recv task is polled (a parked send still is)."""
+    starts = (TaskOpName.SEND, TaskOpName.RECV, TaskOpName.NOTIFIED, TaskOpName.NOTIFY_ONE)
+    s = model.new(1, 0)
+    assert model.enabled_tasks(s) == starts and model.pollable_tasks(s) == ()
+    for op in (
+        TaskOp(TaskOpName.RECV),  # pending 1
+        Op(OpName.TRY_SEND, 7),  # fills the slot
+        TaskOp(TaskOpName.SEND, item=8),  # pending 2
+        TaskOp(TaskOpName.NOTIFIED),  # pending 3
+    ):
+        s = model.apply(s, op).state
+    assert model.enabled_tasks(s) == (*starts, TaskOpName.POLL, TaskOpName.CANCEL)
+    assert model.pollable_tasks(s) == (1, 2, 3)
+    dropped = model.drop_receiver(s).state
+    assert model.enabled_tasks(dropped) == (
+        TaskOpName.SEND,
+        TaskOpName.NOTIFIED,
+        TaskOpName.NOTIFY_ONE,
+        TaskOpName.POLL,
+        TaskOpName.CANCEL,
+    )
+    assert model.pollable_tasks(dropped) == (2, 3)
+    only_recv = model.drop_receiver(model.recv(model.new(1, 0)).state).state
+    assert model.pollable_tasks(only_recv) == () and TaskOpName.POLL not in model.enabled_tasks(
+        only_recv
+    )
 
 
 def test_a_case_is_valid_only_while_every_step_is_enabled() -> None:
