@@ -12,17 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tidegate import model
-from tidegate.model import Answer, Op
+from tidegate.model import Answer, Op, TaskOp
 from tidegate.proofs.protocol.traces import Trace, model_results, model_trace
 
 
 @dataclass(frozen=True)
 class Case:
-    """`new(capacity, cap)`, then `ops` in order."""
+    """`new(capacity, cap)`, then `ops` (v1 and v2 operations) in order."""
 
     capacity: int
     cap: int
-    ops: tuple[Op, ...]
+    ops: tuple[Op | TaskOp, ...]
 
     def expected(self) -> list[Answer]:
         """The model's answer to every step."""

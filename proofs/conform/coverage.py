@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tidegate import model
-from tidegate.model import Answer, Err, Op, Pending
+from tidegate.model import Answer, Err, Op, Pending, TaskOp
 from tidegate.proofs.conform.cases import Case
 
 SMALL_BOUNDS: tuple[tuple[int, int], ...] = tuple(
@@ -29,7 +29,7 @@ SMALL_BOUNDS: tuple[tuple[int, int], ...] = tuple(
 Shape = tuple[str, str, str]
 Transition = tuple[int, int, int, int, str, str]
 K = TypeVar("K", bound=Hashable)
-Classifier = Callable[[model.Subject, Op, Answer], K]
+Classifier = Callable[[model.Subject, Op | TaskOp, Answer], K]
 
 
 @dataclass(frozen=True, order=True)
@@ -77,7 +77,7 @@ def answer_class(answer: Answer) -> str:
     return "ok int"
 
 
-def kind_of(before: model.Subject, op: Op, answer: Answer) -> CoverageKind:
+def kind_of(before: model.Subject, op: Op | TaskOp, answer: Answer) -> CoverageKind:
     """The kind of applying `op` to `before` with result `answer`."""
     return CoverageKind(*shape(before), op.name.value, answer_class(answer))
 
@@ -108,7 +108,7 @@ def reachable_kinds(bounds: Iterable[tuple[int, int]] = SMALL_BOUNDS) -> dict[Co
     return reachable(bounds, kind_of)
 
 
-def transition_of(before: model.Subject, op: Op, answer: Answer) -> Transition:
+def transition_of(before: model.Subject, op: Op | TaskOp, answer: Answer) -> Transition:
     """The concrete transition: parameters, lengths, receiver, operation (answer implied)."""
     ch, q = before.channel, before.queue
     return (

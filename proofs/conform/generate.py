@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from tidegate import model
-from tidegate.model import I64_MAX, I64_MIN, Op, OpName
+from tidegate.model import I64_MAX, I64_MIN, Op, OpName, TaskOp
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import Classifier, K, allowed_ops, kind_of, kinds_of
 from tidegate.proofs.core import Budget
@@ -134,8 +135,8 @@ def coverage_cases(
         yield case
 
 
-def _renumber(op: Op, items: Items) -> Op:
-    return Op(op.name, items.next()) if op.name.takes_item else op
+def _renumber(op: Op | TaskOp, items: Items) -> Op | TaskOp:
+    return replace(op, item=items.next()) if op.name.takes_item else op
 
 
 def random_case(

@@ -23,11 +23,12 @@ from tidegate.model import (
     Op,
     OpName,
     ReceiverState,
+    TaskOp,
 )
 from tidegate.proofs.protocol.traces import Trace
 
 S = model.Subject
-Spot = Callable[[S, Op, Answer, S], bool]
+Spot = Callable[[S, Op | TaskOp, Answer, S], bool]
 
 E, D, T, R = OpName.ENQUEUE_OR_SEND, OpName.TRY_DRAIN_ONE, OpName.TRY_SEND, OpName.TRY_RECV
 

@@ -31,10 +31,11 @@ the result, and `Shrunk.complete` is False (otherwise the result is
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import NamedTuple
 
 from tidegate import model
-from tidegate.model import Op, OpName
+from tidegate.model import Op, OpName, TaskOp
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.core import Budget, BudgetExhausted
@@ -91,10 +92,10 @@ class _Shrinker:
         return True
 
     @property
-    def ops(self) -> tuple[Op, ...]:
+    def ops(self) -> tuple[Op | TaskOp, ...]:
         return self.best.case.ops
 
-    def with_ops(self, ops: tuple[Op, ...] | list[Op]) -> Case:
+    def with_ops(self, ops: tuple[Op | TaskOp, ...] | list[Op | TaskOp]) -> Case:
         return Case(self.best.case.capacity, self.best.case.cap, tuple(ops))
 
     def drop_idle_steps(self) -> bool:
@@ -139,7 +140,7 @@ class _Shrinker:
             end -= good
         return progress
 
-    def _without(self, ops: tuple[Op, ...], start: int, end: int) -> bool:
+    def _without(self, ops: tuple[Op | TaskOp, ...], start: int, end: int) -> bool:
         """Try `ops` without the steps [start, end)."""
         return self.attempt(self.with_ops(ops[:start] + ops[end:]))
 
@@ -251,8 +252,10 @@ def _compact(case: Case) -> Case:
     return Case(case.capacity, case.cap, (*kept, *case.ops[-1:]))
 
 
-def _renamed(ops: tuple[Op, ...], names: dict[int, int]) -> list[Op]:
-    return [Op(op.name, names.get(op.item, op.item)) if op.item is not None else op for op in ops]
+def _renamed(ops: tuple[Op | TaskOp, ...], names: dict[int, int]) -> list[Op | TaskOp]:
+    return [
+        replace(op, item=names.get(op.item, op.item)) if op.item is not None else op for op in ops
+    ]
 
 
 def _case_size(case: Case) -> tuple[int, int, int, int]:

@@ -1,7 +1,8 @@
 """Trace files (PROTOCOL.md's JSON Lines), and the recordings tidegate ships.
 
-The 600 recordings of the seed on tokio 1.24.2 are package data, so an
-installed tidegate always carries its ground truth: `recorded_traces()`.
+The seed's recordings on tokio 1.24.2 are package data, so an installed
+tidegate always carries its ground truth: `recorded_traces()` (600, v1) and
+`recorded_task_traces()` (600, v2: tasks mixed with v1 operations).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from tidegate import model
-from tidegate.model import Answer, ModelTypeError, ModelValueError, Op
+from tidegate.model import Answer, ModelTypeError, ModelValueError, Op, TaskOp
 from tidegate.model.errors import require_int
 from tidegate.proofs.core import TidegateError
-from tidegate.proofs.protocol.data import RECORDINGS, shipped
+from tidegate.proofs.protocol.data import RECORDINGS, TASK_RECORDINGS, shipped
 from tidegate.proofs.protocol.wire import (
     CAP_MAX,
     CAPACITY_MAX,
@@ -36,7 +37,7 @@ rather than read into memory whole."""
 class Step:
     """One operation of a trace and the answer the reference gave to it."""
 
-    op: Op
+    op: Op | TaskOp
     result: Answer
 
 
@@ -55,7 +56,7 @@ class Trace:
         return dumps({"id": self.id, "capacity": self.capacity, "cap": self.cap, "steps": steps})
 
 
-def model_answer_stream(capacity: int, cap: int, ops: Iterable[Op]) -> Iterator[Answer]:
+def model_answer_stream(capacity: int, cap: int, ops: Iterable[Op | TaskOp]) -> Iterator[Answer]:
     """The model's answer to each of `ops`, fed in order to a fresh `new(capacity, cap)`,
     each worked out when it is asked for (a checker works while its adapter answers)."""
     state = model.new(capacity, cap)
@@ -64,12 +65,12 @@ def model_answer_stream(capacity: int, cap: int, ops: Iterable[Op]) -> Iterator[
         yield answer
 
 
-def model_results(capacity: int, cap: int, ops: Iterable[Op]) -> list[Answer]:
+def model_results(capacity: int, cap: int, ops: Iterable[Op | TaskOp]) -> list[Answer]:
     """The model's answer to each of `ops`, fed in order to a fresh `new(capacity, cap)`."""
     return list(model_answer_stream(capacity, cap, ops))
 
 
-def model_trace(trace_id: str, capacity: int, cap: int, ops: Sequence[Op]) -> Trace:
+def model_trace(trace_id: str, capacity: int, cap: int, ops: Sequence[Op | TaskOp]) -> Trace:
     """`ops` from a fresh `new(capacity, cap)` as a trace whose results are the model's
     answers: what any conforming subject must answer."""
     answers = model_results(capacity, cap, ops)
@@ -184,9 +185,16 @@ def load_trace_files(paths: Iterable[str | Path]) -> list[Trace]:
 
 
 def recorded_traces() -> list[Trace]:
-    """The 600 recordings of the seed on tokio 1.24.2 shipped inside tidegate."""
+    """The 600 v1 recordings of the seed on tokio 1.24.2 shipped inside tidegate."""
     text = shipped(RECORDINGS).read_text(encoding="utf-8")
     return list(parse_traces(text.splitlines(), RECORDINGS))
+
+
+def recorded_task_traces() -> list[Trace]:
+    """The 600 v2 recordings of the seed on tokio 1.24.2 (tasks mixed with v1 operations)
+    shipped inside tidegate."""
+    text = shipped(TASK_RECORDINGS).read_text(encoding="utf-8")
+    return list(parse_traces(text.splitlines(), TASK_RECORDINGS))
 
 
 def write_traces(path: str | Path, traces: Sequence[Trace], *, append: bool = False) -> None:

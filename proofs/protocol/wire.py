@@ -5,7 +5,9 @@ requests with `request_from_wire` and writes answers with `answer_line`; the
 checkers read trace steps with `op_from_wire` (the same parser) and adapters'
 replies with `reply_from_wire`.
 
-A request is `New(capacity, cap)` or an `Op`. `request_from_wire` raises
+A request is `New(capacity, cap)`, a v1 `Op` or a v2 `TaskOp` (PROTOCOL.md's
+"Tasks (v2)": `send` and `poll`/`cancel` carry a signed 64-bit `item` or `task`;
+an answer may be `{"pending": T}`). `request_from_wire` raises
 `BadRequestError` for a malformed one (not an object; no string `op`; a field
 the operation needs missing, of the wrong type or out of range) and
 `UnknownOpError` for an `op` the protocol does not know; an adapter answers
@@ -35,10 +37,15 @@ from tidegate.model import (
     Ok,
     Op,
     OpName,
+    Pending,
+    TaskOp,
+    TaskOpName,
 )
 from tidegate.proofs.core import TidegateError
 
 OP_NAMES = {name.value: name for name in OpName}
+TASK_OP_NAMES = {name.value: name for name in TaskOpName}
+_KNOWN = ", ".join(sorted([*OP_NAMES, *TASK_OP_NAMES]))
 ERROR_KINDS = {kind.value: kind for kind in ErrorKind}
 REQUEST_ERRORS = ("BadRequest", "NoSubject", "Unsupported")
 
@@ -54,6 +61,7 @@ itself is level 1): the reference adapter's JSON library stops there."""
 CAPACITY_RANGE = (1, CAPACITY_MAX)
 CAP_RANGE = (0, CAP_MAX)
 ITEM_RANGE = (I64_MIN, I64_MAX)
+TASK_RANGE = (I64_MIN, I64_MAX)
 
 
 class WireError(TidegateError, ValueError):
@@ -77,7 +85,7 @@ class New:
     cap: int
 
 
-Request = New | Op
+Request = New | Op | TaskOp
 
 
 def _int_field(request: dict[str, Any], name: str, op: str, bounds: tuple[int, int]) -> int:
@@ -103,15 +111,22 @@ def request_from_wire(obj: Any) -> Request:
         raise BadRequestError(f"an operation must be a JSON object, got {_short(obj)}")
     name = obj.get("op")
     if not isinstance(name, str):
-        raise BadRequestError(f"unknown op {_short(name)}; known: {', '.join(sorted(OP_NAMES))}")
+        raise BadRequestError(f"unknown op {_short(name)}; known: {_KNOWN}")
     if name == "new":
         return New(
             _int_field(obj, "capacity", name, CAPACITY_RANGE),
             _int_field(obj, "cap", name, CAP_RANGE),
         )
+    task_name = TASK_OP_NAMES.get(name)
+    if task_name is not None:
+        return TaskOp(
+            task_name,
+            _int_field(obj, "item", name, ITEM_RANGE) if task_name.takes_item else None,
+            _int_field(obj, "task", name, TASK_RANGE) if task_name.takes_task else None,
+        )
     op_name = OP_NAMES.get(name)
     if op_name is None:
-        raise UnknownOpError(f"unknown op {name!r:.200}; known: {', '.join(sorted(OP_NAMES))}")
+        raise UnknownOpError(f"unknown op {name!r:.200}; known: {_KNOWN}")
     if op_name.takes_item:
         return Op(op_name, _int_field(obj, "item", name, ITEM_RANGE))
     return Op(op_name)
@@ -189,34 +204,41 @@ def request_from_line(line: bytes) -> Request | None:
     return request_from_wire(decode_line(line))
 
 
-def op_from_wire(obj: Any) -> Op:
-    """The Op a trace step names, read as a request; raises WireError saying what is wrong.
+def op_from_wire(obj: Any) -> Op | TaskOp:
+    """The operation a trace step names, read as a request; raises WireError saying what
+    is wrong.
 
     Stricter than a request: a step is never `new` (a trace starts its subject
-    itself), and an `item` on an operation that takes none is an error (the step
-    was written for another one). Fields other than `op`, `item` and `result` are
-    ignored.
+    itself), and an `item` or `task` on an operation that takes none is an error
+    (the step was written for another one). Fields other than `op`, `item`,
+    `task` and `result` are ignored.
     """
     request = request_from_wire(obj)
     if isinstance(request, New):
         raise WireError("a trace step cannot be new: a trace starts a fresh subject itself")
     if request.item is None and "item" in obj:
         raise WireError(f"op {obj['op']} takes no item, got 'item': {_short(obj['item'])}")
+    if getattr(request, "task", None) is None and "task" in obj:
+        raise WireError(f"op {obj['op']} takes no task, got 'task': {_short(obj['task'])}")
     return request
 
 
-def op_to_wire(op: Op) -> dict[str, Any]:
-    """The JSON object for `op`, e.g. {"op": "try_send", "item": 1002}."""
+def op_to_wire(op: Op | TaskOp) -> dict[str, Any]:
+    """The JSON object for `op`, e.g. {"op": "try_send", "item": 1002} or
+    {"op": "poll", "task": 2}."""
     obj: dict[str, Any] = {"op": op.name.value}
     if op.item is not None:
         obj["item"] = op.item
+    if isinstance(op, TaskOp) and op.task is not None:
+        obj["task"] = op.task
     return obj
 
 
 def answer_from_wire(obj: Any) -> Answer:
     """The Answer a JSON object states; raises WireError if it is no answer of PROTOCOL.md.
 
-    `{"ok": V}` needs V null, a bool or an int; `{"err": N}` needs N a known name
+    `{"ok": V}` needs V null, a bool or an int; `{"pending": T}` a signed 64-bit int
+    T (v2); `{"err": N}` needs N a known name
     (BadRequest, NoSubject and Unsupported are answers about requests, not
     about a subject, and are refused here: see `reply_from_wire`).
     """
@@ -227,6 +249,10 @@ def answer_from_wire(obj: Any) -> Answer:
                 return Ok(value)
         elif "err" in obj and obj["err"] in ERROR_KINDS:
             return Err(ERROR_KINDS[obj["err"]])
+        elif "pending" in obj:
+            task = obj["pending"]
+            if type(task) is int and I64_MIN <= task <= I64_MAX:
+                return Pending(task)
     raise WireError(f"not an answer of PROTOCOL.md: {_short(obj)}")
 
 
@@ -280,4 +306,6 @@ def answer_line(answer: Answer) -> bytes:
     """The answer line an adapter writes for `answer`, newline included (`{"ok":7}\\n`)."""
     if isinstance(answer, Ok) and type(answer.value) is int:
         return b'{"ok":%d}\n' % answer.value
+    if isinstance(answer, Pending):
+        return b'{"pending":%d}\n' % answer.task
     return _FIXED_LINES[answer]

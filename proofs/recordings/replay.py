@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from tidegate.model import Answer, Op
+from tidegate.model import Answer, Op, TaskOp
 from tidegate.proofs.core import Budget
 from tidegate.proofs.protocol.subjects import Runner
 from tidegate.proofs.protocol.traces import Trace
@@ -17,7 +17,7 @@ class Divergence:
 
     trace: Trace
     step: int
-    op: Op
+    op: Op | TaskOp
     expected: Answer
     got: Answer
 

@@ -63,7 +63,7 @@ def test_a_case_is_valid_only_while_every_step_is_enabled() -> None:
     assert not Case(1, 0, (*ops, model.Op(OpName.DROP_RECEIVER))).valid()
 
 
-def nothing_asked_of_a_dropped_receiver(ops: Sequence[model.Op]) -> bool:
+def nothing_asked_of_a_dropped_receiver(ops: Sequence[model.Op | model.TaskOp]) -> bool:
     """PROTOCOL.md's rule, stated here on its own: no receiver operation after a drop."""
     dropped = False
     for op in ops:

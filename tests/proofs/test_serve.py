@@ -14,7 +14,8 @@ import pytest
 from tidegate.proofs.conform.probes import PROBES, Probe, run_probes
 from tidegate.proofs.protocol.adapter import Adapter
 from tidegate.proofs.protocol.serve import Session
-from tidegate.proofs.protocol.wire import RequestError
+from tidegate.proofs.protocol.traces import recorded_task_traces
+from tidegate.proofs.protocol.wire import RequestError, dumps, op_to_wire
 
 SERVE = f"{sys.executable} -m tidegate.proofs serve --subject"
 
@@ -80,6 +81,21 @@ def test_the_seed_oracle_answers_every_probe_as_the_table_says(oracle_path: Path
         (b'{"op":"has_pending"}', b'{"ok":false}\n'),
         (b'{"op":"len"}', b'{"ok":0}\n'),
         (b'{"op":"frobnicate"}', b'{"err":"Unsupported"}\n'),
+        # v2: capacity 1 holds 9223372036854775807 until the try_recv above took it
+        (b'{"op":"try_send","item":1}', b'{"ok":null}\n'),
+        (b'{"op":"send","item":2}', b'{"pending":1}\n'),
+        (b'{"op":"poll","task":1}', b'{"pending":1}\n'),
+        (b'{"op":"recv","task":1}', b'{"ok":1}\n'),
+        (b'{"op":"poll","task":1}', b'{"ok":null}\n'),
+        (b'{"op":"poll","task":1}', b'{"err":"NoTask"}\n'),
+        (b'{"op":"cancel","task":-9223372036854775808}', b'{"err":"NoTask"}\n'),
+        (b'{"op":"poll","task":9223372036854775808}', b'{"err":"BadRequest"}\n'),
+        (b'{"op":"poll","task":1.0}', b'{"err":"BadRequest"}\n'),
+        (b'{"op":"cancel"}', b'{"err":"BadRequest"}\n'),
+        (b'{"op":"send"}', b'{"err":"BadRequest"}\n'),
+        (b'{"op":"notified"}', b'{"pending":2}\n'),
+        (b'{"op":"notify_one","item":"ignored"}', b'{"ok":null}\n'),
+        (b'{"op":"poll","task":2}', b'{"ok":null}\n'),
     ],
 )
 def test_session_answers_line_by_line(line: bytes, answer: bytes | None) -> None:
@@ -94,6 +110,8 @@ _TABLE_SESSION = Session("impl")
 def test_nothing_before_new() -> None:
     session = Session("model")
     assert session.answer(b'{"op":"len"}') == b'{"err":"NoSubject"}\n'
+    assert session.answer(b'{"op":"poll","task":1}') == b'{"err":"NoSubject"}\n'
+    assert session.answer(b'{"op":"poll"}') == b'{"err":"BadRequest"}\n'
     assert session.answer(b'{"op":"frobnicate"}') == b'{"err":"NoSubject"}\n'
     assert session.answer(b'{"op":"new","capacity":0,"cap":0}') == b'{"err":"BadRequest"}\n'
     assert session.answer(b'{"op":"len"}') == b'{"err":"NoSubject"}\n'
@@ -113,3 +131,20 @@ def test_serve_end_to_end_and_exit_at_end_of_input() -> None:
 def test_request_errors_are_typed_replies() -> None:
     with Adapter(f"{SERVE} model", timeout=10) as adapter:
         assert adapter.request({"op": "len"}) == RequestError("NoSubject")
+
+
+@pytest.mark.parametrize("subject", ["model", "impl"])
+def test_serve_answers_the_600_task_recordings_line_for_line(subject: str) -> None:
+    # Through the wire both ways: each step's request line in, the recorded answer's line out.
+    session, wrong = Session(subject), []
+    traces = recorded_task_traces()
+    assert len(traces) == 600
+    for trace in traces:
+        session.answer(dumps({"op": "new", "capacity": trace.capacity, "cap": trace.cap}).encode())
+        for index, step in enumerate(trace.steps):
+            got = session.answer(dumps(op_to_wire(step.op)).encode())
+            if got != dumps(step.result.to_wire()).encode() + b"\n":
+                wrong.append(f"{trace.id} step {index} {step.op}: {got!r}, recorded {step.result}")
+                break
+    assert wrong == []
+    assert any(step.op.name.value == "cancel" for t in traces for step in t.steps)
