@@ -45,9 +45,13 @@ MEMORY_LIMIT_KIB = 1_500_000
 """Peak resident memory any one case may reach (the commands hold far less)."""
 SERVE = f"{sys.executable} -m tidegate.proofs serve"
 
-pytestmark = pytest.mark.skipif(
-    not os.path.isdir("/proc"), reason="needs /proc to find processes left behind"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.path.isdir("/proc"), reason="needs /proc to find processes left behind"
+    ),
+    # The long run's cases take hours together: each case keeps its own time bound.
+    pytest.mark.timeout(0 if LONG else 300),
+]
 
 _PROBE = (
     "import resource, subprocess, sys\n"
