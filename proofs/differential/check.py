@@ -84,7 +84,7 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
                 break
             tick((index + 1) * plan.programs)
     result.cases = tally.programs
-    result.unit = f"programs ({tally.steps:,} steps)"
+    result.unit = f"programs ({tally.steps:,} steps, {tally.task_steps:,} of them tasks)"
     return result
 
 

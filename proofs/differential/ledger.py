@@ -13,6 +13,13 @@ exactly one of five places:
 Nothing else may discard, nothing may appear that was not accepted, and the
 queue's items must reach the receiver, channel and backlog in the order the
 queue accepted them. The ledger needs distinct items to tell them apart.
+
+A `send` task (v2) accepts its item only when it answers ok, at its start or
+at a later poll. Until then the parked send holds the item, which must be in
+none of the places; an item whose send answered Closed or was cancelled was
+reported unsent and must never be delivered (in the channel, received).
+Receives count whether `try_recv` or a `recv` task (at its start or a poll)
+answered the item.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from tidegate.model import CLOSED, OK, Answer, Ok, Op, OpName
+from tidegate.model import CLOSED, OK, Answer, Ok, Op, OpName, Pending, TaskOp, TaskOpName
 
 
 class Ledger:
@@ -33,15 +40,27 @@ class Ledger:
         self.dropped: list[int] = []
         self.lost_to_closed_drain: list[int] = []
         self.bad_discards: list[str] = []
+        # Items a send task holds, by task id, and items reported unsent, with why.
+        self.parked: dict[int, int] = {}
+        self.unsent: dict[int, str] = {}
 
-    def record(self, op: Op, answer: Answer, discarded: Sequence[int]) -> None:
+    def record(self, op: Op | TaskOp, answer: Answer, discarded: Sequence[int]) -> None:
         """Account for one operation, its answer and the items it discarded."""
+        if isinstance(op, TaskOp):
+            self._record_task(op, answer)
+            if discarded:
+                self.bad_discards.append(
+                    f"{op} answered {answer} and discarded {list(discarded)}: a task "
+                    "operation never discards"
+                )
+            return
         if op.item is not None and answer == OK:
             self.accepted.append(op.item)
             if op.name is OpName.ENQUEUE_OR_SEND:
                 self.queue_accepted.append(op.item)
         value = answer.value if isinstance(answer, Ok) else None
-        if op.name is OpName.TRY_RECV and isinstance(value, int) and not isinstance(value, bool):
+        if op.name is OpName.TRY_RECV and _is_item(value):
+            assert isinstance(value, int)
             self.received.append(value)
         if not discarded:
             return
@@ -54,6 +73,31 @@ class Ledger:
                 f"{op} answered {answer} and discarded {list(discarded)}: only drop_receiver "
                 "and a try_drain_one answering Closed may discard"
             )
+
+    def _record_task(self, op: TaskOp, answer: Answer) -> None:
+        if op.name is TaskOpName.SEND:
+            assert op.item is not None  # guaranteed by TaskOp
+            self._settle(op.item, answer)
+            if isinstance(answer, Pending):
+                self.parked[answer.task] = op.item
+            return
+        if op.task is not None and op.task in self.parked:
+            if op.name is TaskOpName.CANCEL and answer == OK:
+                self.unsent[self.parked.pop(op.task)] = f"its send (task {op.task}) was cancelled"
+            elif op.name is TaskOpName.POLL and not isinstance(answer, Pending):
+                self._settle(self.parked.pop(op.task), answer)
+            return
+        value = answer.value if isinstance(answer, Ok) else None
+        if op.name in (TaskOpName.RECV, TaskOpName.POLL) and _is_item(value):
+            assert isinstance(value, int)
+            self.received.append(value)
+
+    def _settle(self, item: int, answer: Answer) -> None:
+        """A send task's item at the send's completion: accepted (ok) or reported unsent."""
+        if answer == OK:
+            self.accepted.append(item)
+        elif answer == CLOSED:
+            self.unsent[item] = "its send answered Closed"
 
     def problems(self, buffer: Sequence[int], backlog: Sequence[int]) -> list[str]:
         """Every way the subject's `buffer` and `backlog` break the ledger (empty: none)."""
@@ -84,9 +128,22 @@ class Ledger:
                     + (f" ({', '.join(where)})" if where else "")
                     + ": it must be in exactly one"
                 )
+        held_by = {item: task for task, item in self.parked.items()}
         for name, counter in places.items():
             for item in counter:
-                if item not in accepted:
+                if item in accepted:
+                    continue
+                if item in held_by:
+                    found.append(
+                        f"item {item} is in {name} while its send (task {held_by[item]}) is "
+                        "still pending: a send's item goes in only when the send answers ok"
+                    )
+                elif item in self.unsent:
+                    found.append(
+                        f"item {item} is in {name}, but {self.unsent[item]}: an item is never "
+                        "both delivered and reported unsent"
+                    )
+                else:
                     found.append(f"item {item} is in {name} but was never accepted with ok")
         if not found:
             # Order is judged only once every item is accounted for, to name one fault once.
@@ -108,3 +165,8 @@ class Ledger:
             f"the queue's items out of order: accepted (less those discarded) {expected}, "
             f"but received + channel + backlog hold {actual}"
         ]
+
+
+def _is_item(value: object) -> bool:
+    """An item answered by a receive (try_drain_one's bools and None are not items)."""
+    return isinstance(value, int) and not isinstance(value, bool)

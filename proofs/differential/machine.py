@@ -2,16 +2,21 @@
 
 `Differential` is a hypothesis `RuleBasedStateMachine`. Each program starts one
 subject of each kind with the same capacity and cap, then runs the same
-operations on both — the queue's, the other producer's, the receiver's — and
-fails as soon as they answer differently. After every step it also compares
-the whole observable state (channel buffer, backlog, free slots, receiver),
-the items each reported discarded, each side's ghost ledger
-(`tidegate.proofs.differential.ledger`), and the catalogue's invariants on the model.
+operations on both — the queue's, the other producer's, the receiver's, and
+the tasks of v2 (start a `send`, `recv` or `notified`, `notify_one`, `poll` or
+`cancel` any pending task, in any order) — and fails as soon as they answer
+differently. After every step it also compares the whole observable state
+(channel buffer, backlog, free slots, receiver; the pending tasks, which of
+them a poll would complete, the Notify's permit), the items each reported
+discarded, each side's ghost ledger (`tidegate.proofs.differential.ledger`: a
+parked send's item is nowhere until the send answers ok, and an item reported
+unsent is never delivered), and the catalogue's invariants on the model.
 
 A failure carries the run so far as one PROTOCOL.md trace (the model's
 answers as results), followed by observations (`len`, `has_pending`,
 `capacity`, then receives) that expose any difference in state, and the
-trace is replayed on a fresh implementation at once: `DifferentialFailure`
+trace is replayed on a fresh implementation at once (`poll` of every pending
+task and a `notified` are among the observations): `DifferentialFailure`
 when the replay diverges (the trace shows the bug to any subject, through
 `tidegate replay` or an adapter), `UnobservableFailure` when it does not (the
 difference lies where no PROTOCOL.md operation can look). Hypothesis shrinks
@@ -49,12 +54,14 @@ from tidegate.model import (
     OpName,
     ReceiverState,
     Subject,
+    TaskOp,
+    TaskOpName,
     Transition,
 )
 from tidegate.proofs.differential.ledger import Ledger
 from tidegate.proofs.explore.properties import INVARIANTS, Moment
 from tidegate.proofs.protocol.queue_class import QueueFactory, QueueRunner
-from tidegate.proofs.protocol.subjects import ModelRunner, Runner
+from tidegate.proofs.protocol.subjects import ChannelFactory, ModelRunner, Runner
 from tidegate.proofs.protocol.traces import Step, Trace
 from tidegate.proofs.recordings.replay import replay_trace
 
@@ -73,6 +80,14 @@ ITEMS = st.integers(I64_MIN, I64_MAX)
 BATCHES = st.lists(ITEMS, min_size=1, max_size=4)
 """Items a producer sends in one rule: batches fill the channel and the backlog within
 short programs, where one item per rule would leave most programs far from full."""
+
+STARTS = (TaskOpName.SEND, TaskOpName.RECV, TaskOpName.NOTIFIED, TaskOpName.NOTIFY_ONE)
+"""The task operations that name no task. Two rules carry every task operation, so that
+the v1 operations keep most of the choices (and a broken queue is found about as fast)."""
+
+PICKS = st.integers(0, 255)
+"""Which pending task a `poll` or `cancel` names (modulo their number: 0, the oldest, is
+what shrinking tends to); from 240 up it names an id that is not pending (NoTask)."""
 
 OBSERVERS = (OpName.HAS_PENDING, OpName.LEN, OpName.CAPACITY)
 
@@ -105,6 +120,8 @@ class Tally:
 
     programs: int = 0
     steps: int = 0
+    task_steps: int = 0
+    """Of `steps`, the task operations (v2)."""
     first_failure: float | None = None
     programs_to_failure: int | None = None
 
@@ -113,11 +130,14 @@ class Differential(RuleBasedStateMachine):
     """Model and implementation in lockstep; see the module docstring."""
 
     def __init__(
-        self, queue_factory: QueueFactory | None = None, tally: Tally | None = None
+        self,
+        queue_factory: QueueFactory | None = None,
+        tally: Tally | None = None,
+        channel_factory: ChannelFactory | None = None,
     ) -> None:
         super().__init__()
         self.model = ModelRunner()
-        self.impl = QueueRunner(queue_factory)
+        self.impl = QueueRunner(queue_factory, channel_factory)
         self.ledgers = {"model": Ledger(), "impl": Ledger()}
         self.steps: list[Step] = []
         self.used: set[int] = set()
@@ -166,6 +186,28 @@ class Differential(RuleBasedStateMachine):
     def drop_receiver(self) -> None:
         self._step(Op(OpName.DROP_RECEIVER))
 
+    @rule(name=st.sampled_from(STARTS), item=ITEMS)
+    def start_task(self, name: TaskOpName, item: int) -> None:
+        """Start a send (a fresh item), recv or notified task, or notify_one; nothing if the
+        model does not enable it (`tidegate.model.enabled_tasks`: no recv after drop)."""
+        if name in model.enabled_tasks(self._state()):
+            self._step(TaskOp(name, item=self._fresh(item) if name.takes_item else None))
+
+    @rule(pick=PICKS, cancel=st.booleans())
+    def poll_or_cancel(self, pick: int, cancel: bool) -> None:
+        """Poll or cancel a pending task (`tidegate.model.pollable_tasks`), or now and then
+        an id that names no pending task (NoTask); a no-op when there is neither."""
+        state = self._state()
+        tasks = model.pollable_tasks(state)
+        if pick >= 240 or not tasks:
+            gone = [t for t in range(state.last_task + 2) if t not in state.task_ids]
+            if pick < 240:
+                return
+            task = gone[pick % len(gone)]
+        else:
+            task = tasks[pick % len(tasks)]
+        self._step(TaskOp(TaskOpName.CANCEL if cancel else TaskOpName.POLL, task=task))
+
     # ---- checks after every step ---------------------------------------------------------
 
     @invariant()
@@ -190,10 +232,13 @@ class Differential(RuleBasedStateMachine):
 
     # ---- helpers -------------------------------------------------------------------------
 
+    def _state(self) -> Subject:
+        assert self.model.state is not None
+        return self.model.state
+
     def _enabled(self, name: OpName) -> bool:
         """Whether the model enables `name` now (`tidegate.model.enabled`)."""
-        assert self.model.state is not None
-        return name in model.enabled(self.model.state)
+        return name in model.enabled(self._state())
 
     def _may_end(self, name: OpName) -> bool:
         """`name` (close or drop_receiver) is enabled and the receiver has lived long enough."""
@@ -206,7 +251,7 @@ class Differential(RuleBasedStateMachine):
         self.used.add(item)
         return item
 
-    def _step(self, op: Op) -> None:
+    def _step(self, op: Op | TaskOp) -> None:
         before = self.model.state
         assert before is not None
         lost_before = len(self.model.discarded)
@@ -216,6 +261,7 @@ class Differential(RuleBasedStateMachine):
         self.steps.append(Step(op, answer))
         if self.tally is not None:
             self.tally.steps += 1
+            self.tally.task_steps += isinstance(op, TaskOp)
         impl_lost_before = len(self.impl.discarded)
         try:
             got = self.impl.apply(op)
@@ -225,10 +271,15 @@ class Differential(RuleBasedStateMachine):
         self.ledgers["impl"].record(op, got, self.impl.discarded[impl_lost_before:])
         if got != answer:
             self._fail(f"{op}: model answered {answer}, implementation answered {got}")
-        moment = Moment(before, op, transition)
         for prop in GENERIC_INVARIANTS:
             ok_state = prop.on_state is None or prop.on_state(transition.state)
-            if not ok_state or (prop.on_step is not None and not prop.on_step(moment)):
+            # The catalogue's steps are v1 moments; the ledgers account for task steps.
+            ok_step = (
+                prop.on_step is None
+                or not isinstance(op, Op)
+                or prop.on_step(Moment(before, op, transition))
+            )
+            if not ok_state or not ok_step:
                 self._fail(f"{op}: the model broke {prop.name} ({prop.statement})")
 
     def _fail(self, reason: str) -> Any:
@@ -236,7 +287,9 @@ class Differential(RuleBasedStateMachine):
             self.tally.first_failure = time.perf_counter()
             self.tally.programs_to_failure = self.tally.programs
         trace = self.trace()
-        diverged, replay = replayed(trace, QueueRunner(self.impl.factory))
+        diverged, replay = replayed(
+            trace, QueueRunner(self.impl.factory, self.impl.channel_factory)
+        )
         if diverged:
             raise DifferentialFailure(reason, trace, replay)
         raise UnobservableFailure(reason, trace, replay)
@@ -256,26 +309,38 @@ class Differential(RuleBasedStateMachine):
 
 
 def _observations(s: Subject) -> list[Step]:
-    """Steps whose model answers reveal `s`: the observers, then what can be received.
+    """Steps whose model answers reveal `s`: the observers, what can be received, then
+    (if tasks ran) a poll of every pending task, oldest first, a `notified` (is a permit
+    stored?) and what can be received again.
 
     Receives empty the channel (unless dropped); with the receiver open, the
     backlog is then drained and received item by item. Only operations the model
-    enables (`tidegate.model.enabled`: nothing is received after drop_receiver).
+    enables (`tidegate.model.enabled`, `enabled_tasks`: nothing is received after
+    drop_receiver).
     """
     steps: list[Step] = []
 
-    def do(op: Op) -> model.Answer:
+    def do(op: Op | TaskOp) -> model.Answer:
         nonlocal s
         s, answer, _ = model.apply(s, op)
         steps.append(Step(op, answer))
         return answer
 
+    def receive_all() -> None:
+        if OpName.TRY_RECV in model.enabled(s):
+            while isinstance(do(Op(OpName.TRY_RECV)), Ok):
+                pass
+
     for name in OBSERVERS:
         do(Op(name))
+    receive_all()
+    if s.last_task > 0 or s.notify.permit:
+        for task in model.pollable_tasks(s):
+            do(TaskOp(TaskOpName.POLL, task=task))
+        do(TaskOp(TaskOpName.NOTIFIED))
+        receive_all()
     if OpName.TRY_RECV not in model.enabled(s):
         return steps
-    while isinstance(do(Op(OpName.TRY_RECV)), Ok):
-        pass
     while s.channel.receiver is ReceiverState.OPEN and do(Op(OpName.TRY_DRAIN_ONE)) == Ok(True):
         do(Op(OpName.TRY_RECV))
     return steps
@@ -317,13 +382,15 @@ def run_differential(
     seed: int,
     queue_factory: QueueFactory | None = None,
     tally: Tally | None = None,
+    channel_factory: ChannelFactory | None = None,
 ) -> None:
     """Run the machine under `chosen` settings and `seed`; raises DifferentialFailure
-    (with hypothesis's shrunk program in its `__notes__`) when a program fails."""
+    (with hypothesis's shrunk program in its `__notes__`) when a program fails.
+    `channel_factory` replaces the implementation's channel (to see a broken one caught)."""
     tally = tally if tally is not None else Tally()
 
     def factory() -> Differential:
-        return Differential(queue_factory, tally)
+        return Differential(queue_factory, tally, channel_factory)
 
     # hypothesis accepts any factory of machines; its annotation says "class".
     machine = cast(type[RuleBasedStateMachine], use_seed(seed)(factory))

@@ -25,6 +25,7 @@ from tidegate.model import CLOSED, NO_TASK, OK, Answer, Ok, Pending, TaskOp, Tas
 
 @dataclass
 class _Task:
+    kind: TaskOpName
     spawned: impl.Spawned[Any]
     answer_of: Callable[[impl.Ready[Any]], Answer]
     sender: impl.Sender[int] | None = None
@@ -67,13 +68,13 @@ class ImplTasks:
         if name is TaskOpName.SEND:
             assert op.item is not None  # guaranteed by TaskOp
             sender = self.other.clone()
-            return self._start(_Task(impl.Spawned(sender.send(op.item)), _ok, sender))
+            return self._start(_Task(name, impl.Spawned(sender.send(op.item)), _ok, sender))
         if name is TaskOpName.RECV:
             if self.rx.status is impl.ReceiverStatus.DROPPED:
                 return Ok(None)  # the reference adapter's convention: no task
-            return self._start(_Task(impl.Spawned(self.rx.recv()), _received))
+            return self._start(_Task(name, impl.Spawned(self.rx.recv()), _received))
         if name is TaskOpName.NOTIFIED:
-            return self._start(_Task(impl.Spawned(self.notify.notified()), _ok))
+            return self._start(_Task(name, impl.Spawned(self.notify.notified()), _ok))
         if name is TaskOpName.NOTIFY_ONE:
             self.notify.notify_one()
             return OK
@@ -90,6 +91,17 @@ class ImplTasks:
         task.spawned.cancel()
         self._end(op.task)
         return OK
+
+    def view(self) -> tuple[tuple[tuple[int, str], ...], tuple[int, ...], bool]:
+        """The pending tasks by id with their kind, the send and notified ones a poll would
+        run (their future is done: `Spawned.is_woken`), and whether a permit is stored."""
+        tasks = tuple((task_id, t.kind.value) for task_id, t in sorted(self.pending.items()))
+        ready = tuple(
+            task_id
+            for task_id, t in sorted(self.pending.items())
+            if t.kind is not TaskOpName.RECV and t.spawned.is_woken()
+        )
+        return tasks, ready, self.notify.has_permit
 
     def _start(self, task: _Task) -> Answer:
         answer = self._poll(task)

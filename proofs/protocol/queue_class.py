@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from tidegate import impl
 from tidegate.proofs.core import TidegateError
-from tidegate.proofs.protocol.subjects import ImplRunner
+from tidegate.proofs.protocol.subjects import ChannelFactory, ImplRunner
 
 QueueFactory = Callable[[int], Any]
 """Makes a queue from its cap: a class such as `tidegate.impl.BackpressureQueue`."""
@@ -83,10 +83,13 @@ def describe(factory: QueueFactory | None) -> str:
 
 
 class QueueRunner(ImplRunner):
-    """`ImplRunner` with the queue made by `factory` (the reference queue when None)."""
+    """`ImplRunner` with the queue made by `factory` (the reference queue when None), on
+    the channel `channel_factory` makes (the reference channel when None)."""
 
-    def __init__(self, factory: QueueFactory | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self, factory: QueueFactory | None = None, channel_factory: ChannelFactory | None = None
+    ) -> None:
+        super().__init__(channel_factory)
         self.factory = factory
 
     def reset(self, capacity: int, cap: int) -> None:

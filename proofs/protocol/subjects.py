@@ -10,6 +10,7 @@ comparing after every step.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,6 +32,10 @@ from tidegate.model import (
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.protocol.impl_tasks import ImplTasks
 
+ChannelFactory = Callable[[int], tuple[impl.Sender[int], impl.Receiver[int]]]
+"""Makes a channel's (Sender, Receiver) from its capacity: `tidegate.impl.channel.channel`,
+or another channel with its API (a broken one, to see the checkers catch it)."""
+
 
 class SubjectError(TidegateError, ValueError):
     """Raised when a subject kind is neither \"model\" nor \"impl\"."""
@@ -38,12 +43,24 @@ class SubjectError(TidegateError, ValueError):
 
 @dataclass(frozen=True)
 class SubjectView:
-    """What can be observed of a subject: channel buffer, backlog, free slots, receiver."""
+    """What can be observed of a subject: channel buffer, backlog, free slots, receiver;
+    and its tasks (v2): the pending ones by id with their kind ("send", "recv",
+    "notified"), those of the send and notified tasks whose next poll completes
+    (`ready`: a slot reserved, the channel closed, or picked by `notify_one`), and
+    whether the Notify stores its permit.
+
+    A receive's readiness is left out: the implementation wakes every pending
+    receive when an item arrives, also one that another receive then takes, and
+    being woken is not observable (PROTOCOL.md); only a poll is.
+    """
 
     buffer: tuple[int, ...]
     backlog: tuple[int, ...]
     free_slots: int
     receiver: str
+    tasks: tuple[tuple[int, str], ...] = ()
+    ready: tuple[int, ...] = ()
+    permit: bool = False
 
 
 class Runner(Protocol):
@@ -79,9 +96,26 @@ class ModelRunner:
         return answer
 
     def view(self) -> SubjectView:
-        assert self.state is not None
-        ch = self.state.channel
-        return SubjectView(ch.buffer, self.state.queue.backlog, ch.free_slots, ch.receiver.value)
+        state = self.state
+        assert state is not None
+        ch = state.channel
+        pending = model.pending_tasks(state)
+        reserved = {p.task for p in ch.reserved}
+        ready = tuple(
+            task
+            for task, kind in pending
+            if (kind is model.TaskKind.SEND and (task in reserved or ch.is_closed))
+            or (kind is model.TaskKind.NOTIFIED and task in state.notify.picked)
+        )
+        return SubjectView(
+            ch.buffer,
+            state.queue.backlog,
+            ch.free_slots,
+            ch.receiver.value,
+            tuple((task, kind.value) for task, kind in pending),
+            ready,
+            state.notify.permit,
+        )
 
 
 class ImplRunner:
@@ -92,7 +126,8 @@ class ImplRunner:
 
     name = "impl"
 
-    def __init__(self) -> None:
+    def __init__(self, channel_factory: ChannelFactory | None = None) -> None:
+        self.channel_factory: ChannelFactory = channel_factory or channel
         self.tx: impl.Sender[int] | None = None
         self.other: impl.Sender[int] | None = None
         self.rx: impl.Receiver[int] | None = None
@@ -103,7 +138,7 @@ class ImplRunner:
 
     def reset(self, capacity: int, cap: int) -> None:
         queue: impl.BackpressureQueue[int] = impl.BackpressureQueue(cap)
-        self.tx, self.rx = channel(capacity)
+        self.tx, self.rx = self.channel_factory(capacity)
         self.other, self.queue = self.tx.clone(), queue
         self.tasks = None
         self.discarded = []
@@ -170,8 +205,15 @@ class ImplRunner:
 
     def view(self) -> SubjectView:
         assert self.tx is not None and self.rx is not None and self.queue is not None
+        tasks, ready, permit = self.tasks.view() if self.tasks is not None else ((), (), False)
         return SubjectView(
-            self.rx.buffered(), self.queue.backlog(), self.tx.capacity(), self.rx.status.value
+            self.rx.buffered(),
+            self.queue.backlog(),
+            self.tx.capacity(),
+            self.rx.status.value,
+            tasks,
+            ready,
+            permit,
         )
 
 

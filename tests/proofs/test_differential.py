@@ -20,6 +20,15 @@ from tidegate.proofs.protocol.queue_class import QueueClassError, load_queue_cla
 TestModelAgainstImpl = Differential.TestCase
 
 
+def test_programs_mix_tasks_with_v1_operations() -> None:
+    """The task rules run (a differential that never started a task would check nothing
+    of v2); seen failing with the two task rules removed."""
+    tally = Tally()
+    run_differential(sized(30, 40), seed=3, tally=tally)
+    assert 0 < tally.task_steps < tally.steps
+    assert tally.task_steps > tally.steps // 10
+
+
 def test_a_reference_queue_class_passes(capsys: pytest.CaptureFixture[str]) -> None:
     tally = Tally()
     run_differential(

@@ -148,3 +148,47 @@ def test_serve_answers_the_600_task_recordings_line_for_line(subject: str) -> No
                 break
     assert wrong == []
     assert any(step.op.name.value == "cancel" for t in traces for step in t.steps)
+
+
+def _v2(line: str, answer: dict[str, object] | None) -> Probe:
+    return Probe(line.encode(), answer, "v2 tasks")
+
+
+V2_SESSION = [
+    # Probe P2 of PROTOCOL.md (a slot handed over, not filled), then request errors of v2.
+    _v2('{"op":"poll","task":1}', {"err": "NoSubject"}),
+    _v2('{"op":"new","capacity":1,"cap":0}', {"ok": None}),
+    _v2('{"op":"try_send","item":1}', {"ok": None}),
+    _v2('{"op":"send","item":2}', {"pending": 1}),
+    _v2('{"op":"try_recv"}', {"ok": 1}),
+    _v2('{"op":"try_recv"}', {"err": "Empty"}),
+    _v2('{"op":"capacity"}', {"ok": 0}),
+    _v2('{"op":"recv"}', {"pending": 2}),
+    _v2('{"op":"poll","task":1}', {"ok": None}),
+    _v2('{"op":"poll","task":2}', {"ok": 2}),
+    _v2('{"op":"notify_one"}', {"ok": None}),
+    _v2('{"op":"notified"}', {"ok": None}),
+    _v2('{"op":"notified"}', {"pending": 3}),
+    _v2('{"op":"cancel","task":3}', {"ok": None}),
+    _v2('{"op":"poll","task":3}', {"err": "NoTask"}),
+    _v2('{"op":"cancel","task":-9223372036854775808}', {"err": "NoTask"}),
+    _v2('{"op":"poll","task":9223372036854775808}', {"err": "BadRequest"}),
+    _v2('{"op":"poll","task":true}', {"err": "BadRequest"}),
+    _v2('{"op":"cancel"}', {"err": "BadRequest"}),
+    _v2('{"op":"send"}', {"err": "BadRequest"}),
+    _v2('{"op":"send","item":1.0}', {"err": "BadRequest"}),
+]
+
+
+@pytest.mark.parametrize("subject", ["model", "impl"])
+def test_serve_answers_tasks(subject: str) -> None:
+    """v2 through `tidegate serve`: task ids, pending answers, NoTask and BadRequest."""
+    serving = Session(subject)
+    answers = [serving.answer(probe.line + b"\n") for probe in V2_SESSION]
+    assert [None if a is None else json.loads(a) for a in answers] == [p.answer for p in V2_SESSION]
+    assert wrong(session(f"{SERVE} {subject}", V2_SESSION), V2_SESSION) == []
+
+
+@pytest.mark.oracle
+def test_the_seed_oracle_answers_tasks_as_the_table_says(oracle_path: Path) -> None:
+    assert wrong(session(str(oracle_path), V2_SESSION), V2_SESSION) == []
