@@ -14,12 +14,19 @@ from tidegate.proofs.explore.engine import Engine, explore_bounds, packed_fits
 from tidegate.proofs.explore.memory import mib
 from tidegate.proofs.explore.packed import MAX_BITS, Layout, LayoutError
 from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
-from tidegate.proofs.explore.search import DEFAULT_BOUNDS, MAX_OTHER_ITEMS, Bounds, Exploration
+from tidegate.proofs.explore.search import (
+    DEFAULT_BOUNDS,
+    MAX_OTHER_ITEMS,
+    MAX_SENDS,
+    Bounds,
+    Exploration,
+)
 from tidegate.proofs.protocol.traces import Trace
 from tidegate.proofs.report import make_console, progress, trace_lines
 
 _BELOW_OTHERS = f" (queue items stay below the other producer's {OTHER_BASE}, ...)"
 _IN_RANGE = f" (the other producer's items {OTHER_BASE}, ... stay signed 64-bit integers)"
+_SENDS_IN_RANGE = " (the send tasks' items 2001, ... stay signed 64-bit integers)"
 
 
 def _size(text: str) -> int:
@@ -69,6 +76,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=f"items the other producer submits, 1001.. in order (default {d.other_items})",
     )
     p.add_argument(
+        "--sends",
+        type=number(int, minimum=0, maximum=MAX_SENDS, why=_SENDS_IN_RANGE),
+        default=0,
+        metavar="NS",
+        help="send tasks (send(item).await, hand-polled; v2) the other producer starts, "
+        "items 2001.. in order; needs NO <= 1000 (default 0)",
+    )
+    p.add_argument(
+        "--recvs",
+        type=number(int, minimum=0),
+        default=0,
+        metavar="NR",
+        help="recv tasks (recv().await, hand-polled; v2) the receiver starts (default 0)",
+    )
+    p.add_argument(
+        "--waiters",
+        type=number(int, minimum=0),
+        default=0,
+        metavar="NW",
+        help="notified tasks (notify.notified().await, hand-polled; v2) started; with NW > 0 "
+        "notify_one is an action too (default 0). Any task bound set: every pending task "
+        "may be polled or cancelled, and the reference explorer runs",
+    )
+    p.add_argument(
         "--max-seconds",
         type=number(float, above=0),
         default=None,
@@ -88,8 +119,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--engine",
         choices=[e.value for e in Engine],
         default=Engine.AUTO.value,
-        help="packed: states packed in 64-bit words, numpy, both cores; reference: the "
-        "plain search; auto (default): packed wherever the bounds fit it",
+        help="packed: states packed in 64-bit words, numpy, both cores (no tasks); "
+        "reference: the plain search; auto (default): packed wherever the bounds fit it",
     )
     p.add_argument(
         "--json",
@@ -100,9 +131,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_explore(args: argparse.Namespace) -> Verdict:
-    bounds = Bounds(args.capacity, args.cap, args.queue_items, args.other_items)
+    bounds = Bounds(
+        args.capacity,
+        args.cap,
+        args.queue_items,
+        args.other_items,
+        args.sends,
+        args.recvs,
+        args.waiters,
+    )
     engine = Engine(args.engine)
-    if engine is Engine.PACKED and not packed_fits(bounds):
+    if engine is Engine.PACKED and not packed_fits(bounds) and not bounds.has_tasks:
         layout = Layout(bounds.capacity, bounds.cap, bounds.queue_items, bounds.other_items)
         raise LayoutError(
             f"--engine packed: {bounds} needs {layout.bits} bits a state, the packed "
@@ -141,6 +180,8 @@ def show(console: Console, result: Exploration) -> None:
             "over the states found)",
             markup=False,
         )
+    if result.engine_note is not None:
+        console.print(result.engine_note, markup=False)
     table = Table(title="Properties", title_justify="left")
     table.add_column("property")
     table.add_column("kind")

@@ -18,9 +18,14 @@ Three kinds of entry:
   occurs.
 
 Items follow the canonical numbering of the exploration: the queue submits
-1, 2, 3, … and the other producer 1001, 1002, …, each in order. The order
-invariant relies on it (a queue item is one below `OTHER_BASE`, and an
-earlier-submitted queue item has a smaller number).
+1, 2, 3, … and the other producer 1001, 1002, … with `try_send` and 2001,
+2002, … with `send` tasks, each in order. The order invariant relies on it (a
+queue item is one below `OTHER_BASE`, and an earlier-submitted queue item has
+a smaller number).
+
+This module holds the entries about the v1 operations, which also hold with
+tasks about (`no_silent_loss` counts the items parked sends hold); the entries
+about tasks alone are in `tidegate.proofs.explore.task_properties`.
 """
 
 from __future__ import annotations
@@ -41,21 +46,30 @@ from tidegate.model import (
     Ok,
     Op,
     OpName,
+    Pending,
     ReceiverState,
     Subject,
+    TaskKind,
+    TaskOp,
+    TaskOpName,
     Transition,
 )
 
 OTHER_BASE = 1001
 """The other producer's first item; every queue item is below it."""
 
+SEND_BASE = 2001
+"""The first item of the other producer's `send` tasks (v2); every `try_send` item of an
+exploration with tasks is below it."""
+
 
 @dataclass(frozen=True)
 class Moment:
-    """One transition of the model: the state `before`, the `op`, and what it did."""
+    """One transition of the model: the state `before`, the `op` (v1, or a v2 task
+    operation), and what it did."""
 
     before: Subject
-    op: Op
+    op: Op | TaskOp
     after: Transition
 
 
@@ -117,7 +131,7 @@ def queue_items_received_in_order(m: Moment) -> bool:
     later — one held now, or one accepted later — is larger.
     """
     answer = m.after.answer
-    if m.op.name is not OpName.TRY_RECV or not _is_item(answer):
+    if not receives(m):
         return True
     assert isinstance(answer, Ok) and isinstance(answer.value, int)
     if answer.value >= OTHER_BASE:
@@ -131,11 +145,14 @@ def no_silent_loss(m: Moment) -> bool:
     """Every item accepted with ok is in exactly one place, at every moment.
 
     The places: the backlog, the channel, received, discarded by drop_receiver,
-    or discarded by a try_drain_one that answered Closed. Checked locally, which
-    by induction from the empty start covers whole runs (the ghost ledger of
-    `tidegate.proofs.differential.ledger` checks the same over a run's history): the held
-    items before plus the one just accepted equal the held items after plus the
-    one received plus the ones discarded — and only those two operations discard.
+    or discarded by a try_drain_one that answered Closed. With tasks, an item a
+    `send` task started with is that parked send's (pending) until the send
+    puts it in the channel (ok) or hands it back unsent (Closed, or the task
+    cancelled). Checked locally, which by induction from the empty start covers
+    whole runs (the ghost ledger of `tidegate.proofs.differential.ledger` checks
+    the same over a run's history): the held items before plus the one just
+    accepted equal the held items after plus the one received, the ones
+    discarded and the one handed back — and only those two operations discard.
     """
     before, after, op, answer = m.before, m.after.state, m.op, m.after.answer
     discarded = m.after.discarded
@@ -144,19 +161,50 @@ def no_silent_loss(m: Moment) -> bool:
         # and a receive that returns an item changes the state.
         return True
     gained: tuple[int, ...] = ()
-    if op.item is not None and answer == OK:
+    if op.item is not None and (answer == OK or isinstance(answer, Pending)):
         gained = (op.item,)
     received: tuple[int, ...] = ()
-    if op.name is OpName.TRY_RECV and _is_item(answer):
+    if receives(m):
         assert isinstance(answer, Ok) and isinstance(answer.value, int)
         received = (answer.value,)
     if discarded and not (
         op.name is OpName.DROP_RECEIVER or (op.name is OpName.TRY_DRAIN_ONE and answer == CLOSED)
     ):
         return False
-    was = before.channel.buffer + before.queue.backlog + gained
-    now = after.channel.buffer + after.queue.backlog + received + discarded
+    was = _held(before) + gained
+    now = _held(after) + received + discarded + handed_back(m)
     return sorted(was) == sorted(now)
+
+
+def _held(s: Subject) -> tuple[int, ...]:
+    """Every item the subject holds: buffered, in the backlog, or held by a parked send."""
+    if not s.channel.waiting and not s.channel.reserved:
+        return s.channel.buffer + s.queue.backlog
+    parked = tuple(p.item for p in s.channel.waiting + s.channel.reserved)
+    return s.channel.buffer + s.queue.backlog + parked
+
+
+def receives(m: Moment) -> bool:
+    """True when `m` hands the receiver an item: `try_recv`, `recv`, or a poll of a
+    pending `recv` task, answering ok ITEM."""
+    if not _is_item(m.after.answer):
+        return False
+    name = m.op.name
+    return name is OpName.TRY_RECV or name is TaskOpName.RECV or name is TaskOpName.POLL
+
+
+def handed_back(m: Moment) -> tuple[int, ...]:
+    """The item a parked send handed back unsent in `m`, if any: its task was polled
+    and answered Closed, or was cancelled."""
+    op = m.op
+    if not isinstance(op, TaskOp) or op.name not in (TaskOpName.POLL, TaskOpName.CANCEL):
+        return ()
+    if op.name is TaskOpName.POLL and m.after.answer != CLOSED:
+        return ()
+    for p in m.before.channel.waiting + m.before.channel.reserved:
+        if p.task == op.task:
+            return (p.item,)
+    return ()
 
 
 # ---- findings: statements that are false for the seed --------------------------------------
@@ -247,16 +295,19 @@ CATALOGUE: tuple[Property, ...] = INVARIANTS + FINDINGS
 
 @dataclass(frozen=True)
 class Witness:
-    """A moment that must be reachable: operation `op` answering something `answer` matches."""
+    """A moment that must be reachable: operation `op` answering something `answer` matches;
+    for `poll` and `cancel`, of a task of `kind` (None: any)."""
 
-    op: OpName
+    op: OpName | TaskOpName
     answer: str
     matches: Callable[[Answer], bool]
+    kind: TaskKind | None = None
 
     @property
     def name(self) -> str:
-        """`op -> answer`, e.g. `enqueue_or_send -> QueueFull`."""
-        return f"{self.op.value} -> {self.answer}"
+        """`op -> answer`, e.g. `enqueue_or_send -> QueueFull`, `poll send -> Closed`."""
+        of = "" if self.kind is None else f" {self.kind.value}"
+        return f"{self.op.value}{of} -> {self.answer}"
 
 
 def _is(expected: Answer) -> Callable[[Answer], bool]:
