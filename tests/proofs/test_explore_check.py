@@ -26,12 +26,15 @@ def test_quick_bounds_pass_with_witnesses_and_findings() -> None:
     )
     assert results[0].name == "explore C=1 K=1 NQ=3 NO=2" and results[0].cases == 197
     witnesses, findings = results[-2], results[-1]
-    assert witnesses.cases == 13 and witnesses.unit == "of 13 answers reached"
+    # 13 answers of the v1 operations, 20 of the task operations (quick has task bounds).
+    assert witnesses.cases == 33 and witnesses.unit == "of 33 answers reached"
     assert any("unreachable by contract" in f for f in witnesses.findings)
-    assert findings.cases == 3
+    # 3 findings about the v1 operations, 6 about tasks.
+    assert findings.cases == 9 and findings.unit == "of 9 refuted"
     assert any(
         "QueueFull is answered only when the channel is full" in f for f in findings.findings
     )
+    assert any("a recv on a closed channel with nothing buffered" in f for f in findings.findings)
 
 
 def test_cap_zero_alone_leaves_witnesses_unreached_and_findings_unrefuted() -> None:
