@@ -88,6 +88,8 @@ def _check_bounds(shared: Explorations, bounds: Bounds, ctx: CheckContext) -> Ch
         f"{r.states:,} states, {r.transitions:,} transitions, depth {r.depth}, "
         f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s ({r.engine} explorer)"
     )
+    if r.engine_note is not None:
+        result.details.append(r.engine_note)
     for o in r.outcomes:
         if o.prop.kind is PropertyKind.INVARIANT and o.counterexample is not None:
             result.verdict = Verdict.FAIL
