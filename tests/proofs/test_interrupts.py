@@ -68,7 +68,7 @@ def test_verify_interrupted_leaves_nothing_and_summarizes(moment: str) -> None:
 
 
 def test_row03_crosshair_workers_end_with_the_interrupt() -> None:
-    def crosshair_running(_: str) -> bool:
+    def crosshair_running(_: str, _pid: int) -> bool:
         return any("crosshair" in command_line(pid) for pid in _verify_family())
 
     pids: list[int] = []
