@@ -3,8 +3,9 @@
 A `Case` carries no answers: the model gives the expected one for every step,
 so a generated or shrunk case is always judged against the specification
 itself. `Case.valid` holds it to PROTOCOL.md's rule on sequences (each step
-enabled where it is issued, `tidegate.model.enabled`: nothing is asked of the
-receiver after `drop_receiver`), which generation and shrinking both keep.
+enabled where it is issued, `tidegate.model.enabled` and `enabled_tasks`:
+nothing is asked of the receiver after `drop_receiver`, and a `poll` or
+`cancel` names a pending task), which generation and shrinking both keep.
 """
 
 from __future__ import annotations
@@ -34,13 +35,24 @@ class Case:
 
     def valid(self) -> bool:
         """True when the model enables every step where it is issued: a sequence a
-        PROTOCOL.md trace may hold."""
+        PROTOCOL.md trace may hold (`enabled`, `enabled_tasks`, and a `poll` or `cancel`
+        names one of `pollable_tasks`)."""
         state = model.new(self.capacity, self.cap)
         for op in self.ops:
-            if op.name not in model.enabled(state):
+            if isinstance(op, TaskOp):
+                if op.name not in model.enabled_tasks(state):
+                    return False
+                if op.task is not None and op.task not in model.pollable_tasks(state):
+                    return False
+            elif op.name not in model.enabled(state):
                 return False
             state = model.apply(state, op).state
         return True
+
+    @property
+    def has_tasks(self) -> bool:
+        """True when some step is a v2 (task) operation."""
+        return any(isinstance(op, TaskOp) for op in self.ops)
 
     def describe(self) -> str:
         """A short label: parameters and length."""

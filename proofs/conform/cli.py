@@ -45,10 +45,14 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Start the adapter, replay the shipped recordings (and --traces files), "
         "then generated cases: every reachable (state, op, answer) kind at small bounds, "
         "deep runs (long runs and sizes past 2^8, 2^16, 2^32 and beyond, where a port's "
-        "integers wrap), and random runs at wide bounds. The first divergence or adapter "
-        "failure is shrunk to a minimal trace. The checker sends several requests before it "
-        "reads their answers: an adapter flushes standard output after each answer. Exit "
-        "codes: 0 conforms, 1 diverged (or a protocol probe failed), 2 usage error (a bad "
+        "integers wrap), and random runs at wide bounds. An adapter that speaks v2 (tasks) "
+        "also gets the 600 task recordings, every reachable task kind and random task runs; "
+        "one that answers every task operation Unsupported is checked on v1 only, and told "
+        "so. The first divergence or adapter failure is shrunk to a minimal trace (task ids "
+        "renumbered 1, 2, 3 ... as PROTOCOL.md numbers them). The checker sends several "
+        "requests before it reads their answers: an adapter flushes standard output after "
+        "each answer. Exit codes: 0 conforms (on v1 only, for a v1 adapter, unless "
+        "--require-v2), 1 diverged (or a protocol probe failed), 2 usage error (a bad "
         "flag or trace file, an adapter command that cannot start), 3 the goal was not met, "
         "e.g. the budget ended (not a pass), 4 the adapter failed mid-run (it died, hung, or "
         "wrote a non-answer or an extra line).",
@@ -118,6 +122,20 @@ def _register_conform(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="skip the deep runs (long runs and boundary sizes; about 10 s against a fast "
         "adapter) and leave them out of the goal",
     )
+    p.add_argument(
+        "--require-v2",
+        action="store_true",
+        help="exit 3 (not a pass) when the adapter answers every v2 task operation "
+        "Unsupported; without it such a port is checked on v1 only and the verdict says "
+        "'CONFORMS (v1 only ...)', exit 0",
+    )
+    p.add_argument(
+        "--task-examples",
+        type=number(int, minimum=0, maximum=10**9),
+        default=Settings.task_examples,
+        help=f"random runs mixing tasks with v1 operations, for an adapter that speaks v2 "
+        f"(default {Settings.task_examples})",
+    )
     p.set_defaults(run=run_conform)
 
 
@@ -136,6 +154,8 @@ def run_conform(args: argparse.Namespace) -> Verdict:
         deep=not args.no_deep,
         traces=tuple(traces),
         check_protocol=args.check_protocol,
+        require_v2=args.require_v2,
+        task_examples=int(args.task_examples),
     )
     console.print(f"tidegate conform: adapter {args.adapter!r}, seed {args.seed}", markup=False)
     with progress(console, "cases", planned_cases(settings)) as tick:

@@ -82,8 +82,8 @@ def kind_of(before: model.Subject, op: Op | TaskOp, answer: Answer) -> CoverageK
     return CoverageKind(*shape(before), op.name.value, answer_class(answer))
 
 
-def allowed_ops(s: model.Subject, item: int) -> list[Op]:
-    """Every operation the model enables in `s` (sending ones carry `item`)."""
+def allowed_ops(s: model.Subject, item: int) -> list[Op | TaskOp]:
+    """Every v1 operation the model enables in `s` (sending ones carry `item`)."""
     return [Op(name, item if name.takes_item else None) for name in model.enabled(s)]
 
 
@@ -121,22 +121,40 @@ def transition_of(before: model.Subject, op: Op | TaskOp, answer: Answer) -> Tra
     )
 
 
-def reachable(bounds: Iterable[tuple[int, int]], key: Classifier[K]) -> dict[K, Case]:
-    """Each `key(state, op, answer)` reachable within `bounds`, with a shortest Case to it."""
+NextOps = Callable[[model.Subject, int], list[Op | TaskOp]]
+
+
+def reachable(
+    bounds: Iterable[tuple[int, int]],
+    key: Classifier[K],
+    moves: NextOps = allowed_ops,
+    state_key: Callable[[model.Subject], Hashable] | None = None,
+) -> dict[K, Case]:
+    """Each `key(state, op, answer)` reachable within `bounds`, with a shortest Case to it.
+
+    `moves(state, item)` lists the operations tried in each state (default: the v1
+    ones); `state_key` tells states apart (default: lengths and receiver, exact for
+    v1). A state `state_key` maps to None is not searched beyond (a bound), and a
+    key of None is no target.
+    """
+    state_key = state_key or _key
     targets: dict[K, Case] = {}
     for capacity, cap in bounds:
         start = model.new(capacity, cap)
-        seen = {_key(start)}
-        frontier: deque[tuple[model.Subject, tuple[Op, ...]]] = deque([(start, ())])
+        seen = {state_key(start)}
+        frontier: deque[tuple[model.Subject, tuple[Op | TaskOp, ...]]] = deque([(start, ())])
         while frontier:
             state, path = frontier.popleft()
-            for op in allowed_ops(state, len(path) + 1):
+            for op in moves(state, len(path) + 1):
                 after, answer, _ = model.apply(state, op)
+                after_key = state_key(after)
+                if after_key is None:
+                    continue
                 target = key(state, op, answer)
-                if target not in targets:
+                if target is not None and target not in targets:
                     targets[target] = Case(capacity, cap, (*path, op))
-                if _key(after) not in seen:
-                    seen.add(_key(after))
+                if after_key not in seen:
+                    seen.add(after_key)
                     frontier.append((after, (*path, op)))
     return targets
 

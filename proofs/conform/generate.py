@@ -18,9 +18,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from tidegate import model
-from tidegate.model import I64_MAX, I64_MIN, Op, OpName, TaskOp
+from tidegate.model import I64_MAX, I64_MIN, Op, OpName, TaskOp, TaskOpName
 from tidegate.proofs.conform.cases import Case
-from tidegate.proofs.conform.coverage import Classifier, K, allowed_ops, kind_of, kinds_of
+from tidegate.proofs.conform.coverage import Classifier, K, NextOps, allowed_ops, kind_of, kinds_of
 from tidegate.proofs.core import Budget
 
 WIDE_CAPACITY = 72
@@ -103,12 +103,14 @@ def coverage_cases(
     rng: random.Random,
     extend: int = 24,
     key: Classifier[K] = kind_of,  # type: ignore[assignment]
+    moves: NextOps = allowed_ops,
 ) -> Iterator[Case]:
     """Cases that together exercise every target (see the module docstring).
 
     `targets` maps each `key(state, op, answer)` to a shortest case reaching it,
     as `tidegate.proofs.conform.coverage.reachable` gives; the default key is
-    the coverage kind.
+    the coverage kind. `moves(state, item)` lists the operations a case may
+    take next (default: the v1 ones).
     """
     covered: set[K] = set()
     for target in sorted(targets, key=repr):
@@ -122,7 +124,7 @@ def coverage_cases(
             state = model.apply(state, op).state
         seen = covered | kinds_of(Case(start.capacity, start.cap, tuple(ops)), key)
         for _ in range(extend):
-            choices = allowed_ops(state, items.next())
+            choices = moves(state, items.next())
             keys = [key(state, op, model.apply(state, op).answer) for op in choices]
             fresh = [op for op, k in zip(choices, keys, strict=True) if k not in seen]
             op = rng.choice(fresh or choices)
@@ -179,6 +181,51 @@ def random_run(
             names = [n for n in weights if n in allowed]
             name = rng.choices(names, [weights[n] for n in names])[0]
         op = Op(name, items.next() if name.takes_item else None)
+        state = model.apply(state, op).state
+        ops.append(op)
+    return Case(capacity, cap, tuple(ops))
+
+
+_TASK_WEIGHTS: dict[TaskOpName, int] = {
+    TaskOpName.SEND: 14,
+    TaskOpName.RECV: 8,
+    TaskOpName.NOTIFIED: 6,
+    TaskOpName.NOTIFY_ONE: 6,
+    TaskOpName.POLL: 16,
+    TaskOpName.CANCEL: 6,
+}
+TASK_RUN_STEPS = 120
+"""The longest random task run: task bugs are about order, not size."""
+
+
+def task_run(rng: random.Random, max_steps: int) -> Case:
+    """A random run mixing tasks with v1 operations on a small channel (capacity 1-4, cap
+    0-4), where sends park and slots are handed over: 10 to min(`max_steps`,
+    `TASK_RUN_STEPS`) steps, about half of them task operations (a `poll` or `cancel`
+    names a pending task at random), closing or dropping the receiver somewhere in
+    the second half in half the runs, the tasks still pending then polled after it."""
+    capacity, cap = rng.randint(1, 4), rng.choice((0, 0, 1, 2, 4))
+    length = rng.randint(min(10, max_steps), min(max_steps, TASK_RUN_STEPS))
+    items = Items(rng, wide=rng.random() < 0.2)
+    ending = rng.choice((None, OpName.CLOSE, OpName.DROP_RECEIVER))
+    end_at = int(length * rng.uniform(0.5, 0.9))
+    weights = _PHASES["mixed"]
+    state = model.new(capacity, cap)
+    ops: list[Op | TaskOp] = []
+    for step in range(length):
+        op: Op | TaskOp
+        if step == end_at and ending is not None and ending in model.enabled(state):
+            op = Op(ending)
+        elif rng.random() < 0.5:
+            names = [n for n in weights if n in model.enabled(state)]
+            name = rng.choices(names, [weights[n] for n in names])[0]
+            op = Op(name, items.next() if name.takes_item else None)
+        else:
+            allowed = model.enabled_tasks(state)
+            task_names = [n for n in _TASK_WEIGHTS if n in allowed]
+            task_name = rng.choices(task_names, [_TASK_WEIGHTS[n] for n in task_names])[0]
+            task = rng.choice(model.pollable_tasks(state)) if task_name.takes_task else None
+            op = TaskOp(task_name, items.next() if task_name.takes_item else None, task)
         state = model.apply(state, op).state
         ops.append(op)
     return Case(capacity, cap, tuple(ops))

@@ -9,7 +9,10 @@ it, the session gains one test item per part of `tidegate conform`:
 - `tidegate::traces[FILE]`: each `--tidegate-traces FILE`;
 - `tidegate::coverage`: every reachable (state, operation, answer) kind at small bounds;
 - `tidegate::deep`: the deep runs (long runs, sizes past 2^8, 2^16, 2^32 and beyond);
-- `tidegate::random`: the wide random runs (`--tidegate-max-examples`, default 200).
+- `tidegate::random`: the wide random runs (`--tidegate-max-examples`, default 200);
+- `tidegate::tasks`: the asynchronous half (v2): the 600 task recordings, every reachable
+  task kind and the random task runs, after the v1 recordings and coverage; skipped,
+  saying so, for an adapter that answers every task operation Unsupported (v1 only).
 
 The items are collected like any others (the header counts them; `-k`,
 `--deselect` and node ids select them): `pytest --tidegate-adapter CMD
@@ -72,6 +75,7 @@ class Part:
     settings: Settings
     needs_coverage: bool = False
     needs_anchors: bool = False
+    needs_tasks: bool = False
 
 
 def _parts(config: pytest.Config) -> Iterator[Part]:
@@ -85,6 +89,7 @@ def _parts(config: pytest.Config) -> Iterator[Part]:
         coverage=False,
         deep=False,
         time_budget=None,
+        tasks=False,
     )
     yield Part("protocol", replace(base, check_protocol=True))
     yield Part("recordings", replace(base, recordings=True))
@@ -98,6 +103,8 @@ def _parts(config: pytest.Config) -> Iterator[Part]:
     yield Part("deep", replace(base, deep=True))
     examples = config.getoption("--tidegate-max-examples")
     yield Part("random", replace(base, max_examples=examples), needs_anchors=True)
+    tasks = replace(base, tasks=True, recordings=True, coverage=True)
+    yield Part("tasks", tasks, needs_coverage=True, needs_tasks=True)
 
 
 class ConformanceItem(pytest.Item):
@@ -112,6 +119,8 @@ class ConformanceItem(pytest.Item):
         from tidegate.proofs.conform.session import conform
 
         outcome = conform(self.command, self.part.settings)
+        if self.part.needs_tasks and outcome.v1_only:
+            pytest.skip("v1 only: the adapter answers every v2 task operation Unsupported")
         problems = _problems(outcome, self.part)
         if problems:
             raise ConformanceFailure("\n".join(problems))
@@ -142,6 +151,8 @@ def _problems(outcome: ConformOutcome, part: Part) -> list[str]:
     problems = list(outcome.protocol.failures) if outcome.protocol is not None else []
     if part.needs_coverage and outcome.covered < outcome.reachable:
         problems.append(f"only {outcome.covered}/{outcome.reachable} kinds covered")
+    if outcome.task_covered < outcome.task_reachable:
+        problems.append(f"only {outcome.task_covered}/{outcome.task_reachable} task kinds covered")
     if part.needs_anchors and outcome.anchors_run < len(ANCHORS):
         problems.append(f"only {outcome.anchors_run}/{len(ANCHORS)} anchor runs ran")
     if outcome.deep_run < outcome.deep_planned:

@@ -9,6 +9,7 @@ from tidegate.proofs.conform.coverage import SMALL_BOUNDS
 from tidegate.proofs.conform.generate import ANCHOR_STEPS, ANCHORS
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.conform.session import ConformOutcome
+from tidegate.proofs.conform.taskcoverage import TASK_BOUNDS, TASK_LIMITS
 from tidegate.proofs.core import Verdict
 
 _WORDS = {
@@ -25,6 +26,15 @@ KINDS = (
     "the channel and the backlog are (empty, partial, full) and the receiver's state"
 )
 """What a coverage kind is, printed beside the count."""
+TASK_KINDS = (
+    "task kinds = the same with tasks: a task operation, or any operation while a task is "
+    "pending; the state adds the parked sends (waiting, holding a slot), the pending "
+    "receives and the Notify (permit, waiters, picked); reachable at "
+    f"{', '.join(f'capacity {c} cap {k}' for c, k in TASK_BOUNDS)}, with at most "
+    f"{TASK_LIMITS[0]} parked sends, {TASK_LIMITS[1]} receive and {TASK_LIMITS[2]} waiters"
+)
+"""What a v2 coverage kind is, printed beside the count."""
+V1_ONLY = "v1 only: the adapter answers every v2 task operation Unsupported"
 
 
 def step_table(mismatch: Mismatch, limit: int = 41) -> list[str]:
@@ -69,11 +79,19 @@ def print_outcome(console: Console, outcome: ConformOutcome) -> None:
     for phase in outcome.phases:
         console.print(f"  {phase.name}: {phase.cases} cases, {phase.steps:,} steps", markup=False)
     console.print(
-        f"  goal: {outcome.covered}/{outcome.reachable} kinds, {outcome.anchors_run}/"
+        f"  goal, v1: {outcome.covered}/{outcome.reachable} kinds, {outcome.anchors_run}/"
         f"{len(ANCHORS)} anchor runs, {outcome.deep_run}/{outcome.deep_planned} deep runs",
         markup=False,
     )
     console.print(f"    ({KINDS})", markup=False)
+    if outcome.v1_only:
+        console.print(f"  goal, v2 (tasks): not checked ({V1_ONLY})", markup=False)
+    elif outcome.task_reachable:
+        console.print(
+            f"  goal, v2 (tasks): {outcome.task_covered}/{outcome.task_reachable} task kinds",
+            markup=False,
+        )
+        console.print(f"    ({TASK_KINDS})", markup=False)
     if outcome.budget_ended:
         console.print(
             f"  stopped before every case ran: {outcome.stopped or 'the budget ran out'}",
@@ -100,6 +118,8 @@ def print_outcome(console: Console, outcome: ConformOutcome) -> None:
         words = "ADAPTER ERROR"
     else:
         words = _WORDS[outcome.verdict]
+    if outcome.v1_only and outcome.verdict is Verdict.PASS:
+        words = "CONFORMS (v1 only: v2 tasks Unsupported; --require-v2 makes this exit 3)"
     console.print(
         f"{words}: {outcome.requests:,} requests in {outcome.seconds:.1f}s "
         f"({rate:,.0f}/s) (exit {int(exit_code(conclusion))})",
@@ -123,6 +143,12 @@ def _shortfall(outcome: ConformOutcome) -> list[str]:
         )
     if outcome.covered < outcome.reachable and not outcome.budget_ended:
         lines.append(f"only {outcome.covered} of {outcome.reachable} kinds were covered")
+    if outcome.task_covered < outcome.task_reachable and not outcome.budget_ended:
+        lines.append(
+            f"only {outcome.task_covered} of {outcome.task_reachable} task kinds were covered"
+        )
+    if outcome.v1_only and settings.require_v2:
+        lines.append(f"--require-v2, and the port was checked on {V1_ONLY}")
     return lines
 
 

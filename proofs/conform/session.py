@@ -5,6 +5,14 @@ protocol probes (with `check_protocol`), the shipped recordings and any extra
 traces, the coverage cases, the anchor runs (the first random runs), the deep
 runs (`tidegate.proofs.conform.deep`: long runs and boundary sizes where a
 port's integers wrap), then the other random runs, comparing every answer.
+
+The asynchronous half (v2 tasks) is checked when the adapter speaks it: a
+session on a process of its own asks it each task operation, and an adapter
+that answers every one Unsupported is a v1 port (`v1_only`: checked on v1 alone, and told so;
+PASS means "conforms on v1 only", or INCONCLUSIVE with `require_v2`). Any
+other adapter gets the 600 task recordings after the v1 ones, the v2 coverage
+cases (`tidegate.proofs.conform.taskcoverage`) after the v1 ones, and random
+task runs in turn with the random runs after the anchors.
 The first failure — a wrong answer, or an adapter that dies, hangs or writes
 a non-answer at some request — is shrunk and confirmed on a fresh adapter
 process. The outcome's `verdict`: PASS, it conforms; FAIL, it diverged, failed
@@ -15,9 +23,10 @@ was being shrunk.
 
 The goal: every reachable kind at `SMALL_BOUNDS`, every anchor run (`ANCHORS`:
 caps 8, 32 and 64+, capacity 64+, hundreds of steps, items at the ends of the
-signed 64-bit range), each at least `ANCHOR_STEPS` long, and, unless `deep` is
-off, every deep run. The time budget covers the search; a failure found is
-shrunk until it ends, but for at least `shrink_seconds`.
+signed 64-bit range), each at least `ANCHOR_STEPS` long, unless `deep` is
+off, every deep run, and, for a v2 adapter, every reachable v2 kind. The
+time budget covers the search; a failure found is shrunk until it ends, but
+for at least `shrink_seconds`.
 """
 
 from __future__ import annotations
@@ -32,16 +41,29 @@ from tidegate.model import Answer
 from tidegate.proofs.conform.cases import Case, case_of
 from tidegate.proofs.conform.coverage import CoverageKind, kinds_of, reachable_kinds
 from tidegate.proofs.conform.deep import DEEP_RUNS, deep_cases
-from tidegate.proofs.conform.generate import ANCHOR_STEPS, ANCHORS, coverage_cases, random_case
+from tidegate.proofs.conform.generate import (
+    ANCHOR_STEPS,
+    ANCHORS,
+    coverage_cases,
+    random_case,
+    task_run,
+)
 from tidegate.proofs.conform.probes import ProbeReport, run_probes
 from tidegate.proofs.conform.runner import Mismatch, run_case
 
 # Re-exported: `conform(command, Settings(...))` is this module's API.
 from tidegate.proofs.conform.settings import Settings as Settings
 from tidegate.proofs.conform.shrink import shrink_mismatch
+from tidegate.proofs.conform.taskcoverage import (
+    TaskCoverageKind,
+    reachable_task_kinds,
+    task_kind_of,
+    task_moves,
+)
 from tidegate.proofs.core import AdapterFailure, Budget, BudgetExhausted, TidegateError, Verdict
 from tidegate.proofs.protocol.adapter import Adapter, AdapterError, Breach
-from tidegate.proofs.protocol.traces import recorded_traces
+from tidegate.proofs.protocol.traces import recorded_task_traces, recorded_traces
+from tidegate.proofs.protocol.wire import RequestError, dumps
 
 
 @dataclass
@@ -63,6 +85,12 @@ class ConformOutcome:
     seconds: float = 0.0
     covered: int = 0
     reachable: int = 0
+    v1_only: bool = False
+    """The adapter answered every task operation Unsupported: its port was checked on v1
+    only (no v2 case ran, the v2 kinds are not in the goal)."""
+    task_covered: int = 0
+    task_reachable: int = 0
+    """v2 kinds covered and reachable (0 and 0 when v2 was not checked)."""
     anchors_run: int = 0
     """Anchor runs that ran, each at least `ANCHOR_STEPS` long (shorter ones do not count)."""
     deep_run: int = 0
@@ -96,7 +124,13 @@ class ConformOutcome:
     def goal_met(self) -> bool:
         """Every coverage kind, every anchor run and every planned deep run was run."""
         anchors = self.anchors_run == len(ANCHORS)
-        return self.covered == self.reachable and anchors and self.deep_run == self.deep_planned
+        tasks = self.task_covered == self.task_reachable
+        return (
+            self.covered == self.reachable
+            and anchors
+            and self.deep_run == self.deep_planned
+            and tasks
+        )
 
     def conclusion(self) -> Verdict | TidegateError:
         """What the run concluded, for its exit code: the verdict, or the adapter's failure
@@ -121,16 +155,21 @@ Tick = Callable[[int], None]
 _Work = tuple[str, str, Case, Sequence[Answer] | None]
 
 
-def planned_cases(settings: Settings) -> int:
-    """How many cases a full run feeds the adapter (for progress)."""
-    recordings = 600 if settings.recordings else 0
+def planned_cases(settings: Settings, v2: bool = True) -> int:
+    """How many cases a full run feeds the adapter (for progress); `v2`: if it speaks v2."""
+    recordings = (1200 if v2 and settings.tasks else 600) if settings.recordings else 0
     deep = DEEP_RUNS if settings.deep else 0
-    coverage = len(_coverage(settings))
-    return recordings + len(settings.traces) + coverage + deep + settings.max_examples
+    coverage = len(_coverage(settings)) + (len(_task_coverage(settings)) if v2 else 0)
+    runs = settings.max_examples + (settings.task_examples if v2 and settings.tasks else 0)
+    return recordings + len(settings.traces) + coverage + deep + runs
 
 
 def _coverage(settings: Settings) -> list[Case]:
     return _coverage_for_seed(settings.seed) if settings.coverage else []
+
+
+def _task_coverage(settings: Settings) -> list[Case]:
+    return _task_coverage_for_seed(settings.seed) if settings.coverage and settings.tasks else []
 
 
 @functools.cache
@@ -138,22 +177,53 @@ def _coverage_for_seed(seed: int) -> list[Case]:
     return list(coverage_cases(_targets(), random.Random(seed)))
 
 
-def _work(settings: Settings, budget: Budget | None = None) -> Iterator[_Work]:
-    """(phase, label, case, expected answers or None for the model's) in run order."""
+@functools.cache
+def _task_coverage_for_seed(seed: int) -> list[Case]:
+    rng = random.Random(f"tidegate-tasks-{seed}")
+    key = task_kind_of  # None for a v1 kind: never a target
+    # Short extensions: a task case's every step weighs each next operation's kind.
+    cases = coverage_cases(_task_targets(), rng, 8, key, task_moves)  # type: ignore[arg-type]
+    return list(cases)
+
+
+def _work(settings: Settings, budget: Budget | None = None, v2: bool = True) -> Iterator[_Work]:
+    """(phase, label, case, expected answers or None for the model's) in run order; the
+    v2 work only when `v2` (the adapter speaks it) and `settings.tasks`."""
+    v2 = v2 and settings.tasks
     traces = (recorded_traces() if settings.recordings else []) + list(settings.traces)
+    if v2 and settings.recordings:
+        traces[600:600] = recorded_task_traces()
     for trace in traces:
         yield "traces", trace.id, case_of(trace), [step.result for step in trace.steps]
     for index, case in enumerate(_coverage(settings)):
         yield "coverage", f"coverage case {index}", case, None
+    for index, case in enumerate(_task_coverage(settings) if v2 else []):
+        yield "task coverage", f"task coverage case {index}", case, None
     rng = random.Random(f"tidegate-conform-{settings.seed}")
+    task_rng = random.Random(f"tidegate-conform-tasks-{settings.seed}")
+    task_runs = iter(range(settings.task_examples if v2 else 0))
     anchors = min(settings.max_examples, len(ANCHORS))
     for index in range(settings.max_examples):
         case = random_case(rng, index, settings.max_steps, budget)
         yield "random", f"random run {index} ({case.describe()})", case, None
         if index + 1 == anchors:
             yield from _deep_work(settings)
+        if index + 1 >= anchors:
+            yield from _task_work(task_rng, settings, task_runs, 1)
     if anchors == 0:
         yield from _deep_work(settings)
+    yield from _task_work(task_rng, settings, task_runs, None)
+
+
+def _task_work(
+    rng: random.Random, settings: Settings, runs: Iterator[int], most: int | None
+) -> Iterator[_Work]:
+    """The next `most` random task runs (all that are left when None)."""
+    for count, index in enumerate(runs, 1):
+        case = task_run(rng, settings.max_steps)
+        yield "task runs", f"task run {index} ({case.describe()})", case, None
+        if count == most:
+            return
 
 
 def _deep_work(settings: Settings) -> Iterator[_Work]:
@@ -179,6 +249,7 @@ def conform(
     outcome.reachable = len(targets)
     outcome.deep_planned = DEEP_RUNS if settings.deep else 0
     covered: set[CoverageKind] = set()
+    task_covered: set[TaskCoverageKind] = set()
     try:
         adapter = Adapter(command, timeout=settings.op_timeout)
     except AdapterError as exc:
@@ -189,7 +260,11 @@ def conform(
     try:
         if settings.check_protocol:
             outcome.protocol = run_probes(adapter)
-        for done, (phase_name, label, case, expected) in enumerate(_work(settings, budget)):
+        outcome.v1_only = settings.tasks and _v1_only(command, settings.op_timeout)
+        v2 = settings.tasks and not outcome.v1_only
+        task_targets = _task_targets() if v2 and settings.coverage else {}
+        outcome.task_reachable = len(task_targets)
+        for done, (phase_name, label, case, expected) in enumerate(_work(settings, budget, v2)):
             reason = budget.exhausted()
             if reason is not None:
                 outcome.budget_ended, outcome.stopped = True, reason
@@ -203,6 +278,8 @@ def conform(
                 break
             if phase_name in ("traces", "coverage"):
                 covered |= kinds_of(case) & targets.keys()
+            if phase_name in ("traces", "task coverage") and task_targets and case.has_tasks:
+                task_covered |= task_targets.keys() & kinds_of(case, task_kind_of)
             anchor = phase_name == "random" and phase.cases <= len(ANCHORS)
             if anchor and len(case.ops) >= ANCHOR_STEPS:
                 outcome.anchors_run += 1
@@ -226,6 +303,7 @@ def conform(
         adapter.close()
     outcome.phases = list(phases.values())
     outcome.covered = len(covered)
+    outcome.task_covered = len(task_covered)
     if outcome.error is None and outcome.found is not None:
         left = budget.left()
         seconds = None if left is None else max(left, settings.shrink_seconds)
@@ -242,9 +320,50 @@ def _targets() -> dict[CoverageKind, Case]:
     return reachable_kinds()
 
 
+@functools.cache
+def _task_targets() -> dict[TaskCoverageKind, Case]:
+    return reachable_task_kinds()
+
+
+_V2_PROBE = (
+    {"op": "new", "capacity": 1, "cap": 0},
+    {"op": "send", "item": 1},
+    {"op": "recv"},
+    {"op": "notified"},
+    {"op": "notify_one"},
+    {"op": "poll", "task": 1},
+    {"op": "cancel", "task": 1},
+)
+_UNSUPPORTED = RequestError("Unsupported")
+
+
+def speaks_v2(adapter: Adapter) -> bool:
+    """False when `adapter` answers every task operation Unsupported (a v1 port), True
+    otherwise: then its answers are checked case by case, so a port that knows some
+    task operations and not others diverges where it answers Unsupported.
+
+    Raises AdapterError when the adapter fails to answer."""
+    adapter.send_lines([dumps(request) for request in _V2_PROBE])
+    replies = [adapter.receive() for _ in _V2_PROBE]
+    return any(reply != _UNSUPPORTED for reply in replies[1:])
+
+
+def _v1_only(command: str, timeout: float) -> bool:
+    """True when the adapter answers every task operation Unsupported, asked on a process
+    of its own (so that the checked session's requests are the same for any adapter); an
+    adapter that fails to answer is not taken for a v1 one: the session shows its failure."""
+    try:
+        with Adapter(command, timeout=timeout) as adapter:
+            return not speaks_v2(adapter)
+    except AdapterError:
+        return False
+
+
 def _verdict(outcome: ConformOutcome) -> Verdict:
     if outcome.protocol is not None and outcome.protocol.failures:
         return Verdict.FAIL
+    if outcome.v1_only and outcome.settings.require_v2:
+        return Verdict.INCONCLUSIVE
     return Verdict.PASS if outcome.goal_met else Verdict.INCONCLUSIVE
 
 

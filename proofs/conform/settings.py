@@ -38,3 +38,11 @@ class Settings:
     """Most candidates a shrink runs."""
     shrink_seconds: float = 20.0
     """Shrinking goes on until the time budget ends, but for at least this long."""
+    tasks: bool = True
+    """Check the asynchronous half (v2 tasks) when the adapter speaks it."""
+    task_examples: int = 200
+    """Random runs mixing tasks with v1 operations (v2 adapters only), taken in turn with
+    the random runs after the anchors."""
+    require_v2: bool = False
+    """An adapter that answers every task operation Unsupported is INCONCLUSIVE (its port
+    is checked on v1 only), rather than CONFORMS (v1 only)."""

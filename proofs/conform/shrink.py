@@ -21,6 +21,12 @@ until none makes progress (the items' pass runs once, last):
    or round (2^k - 1, 2^k, 2^k + 1 for k = 7, 8, 15, 16, 31, 32, 53, 63: a port
    that reads items as doubles fails first at 2^53 + 1), then by bisection.
 
+Task ids stay consistent throughout: every candidate is made from the
+current best case *tagged* (`tidegate.proofs.conform.taskids`: a `poll` or
+`cancel` names the step that started its task), and its tasks are numbered
+afresh, 1, 2, 3 ... in the order they go pending, as PROTOCOL.md numbers them;
+a `poll` or `cancel` whose task a candidate no longer starts goes with it.
+
 Each kept candidate is cut at its own first failure, so the last step of the
 result is always the failing one. A `Budget` bounds the whole shrink (runs as
 its steps, and time): when it runs out, the smallest failure seen so far is
@@ -38,6 +44,7 @@ from tidegate import model
 from tidegate.model import Op, OpName, TaskOp
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.runner import Mismatch
+from tidegate.proofs.conform.taskids import Tagged, tag, untag
 from tidegate.proofs.core import Budget, BudgetExhausted
 
 Test = Callable[[Case], Mismatch | None]
@@ -67,6 +74,7 @@ class _Shrinker:
         self.budget = budget
         self.attempts = 0
         self.tried: set[Case] = set()
+        self._tagged: tuple[Case, tuple[Tagged, ...]] = (best.case, tag(best.case))
         self.idle_matters = False
         """Set once dropping idle steps lost the failure: the bug lives in steps the model
         calls idle, which are kept from then on."""
@@ -92,11 +100,14 @@ class _Shrinker:
         return True
 
     @property
-    def ops(self) -> tuple[Op | TaskOp, ...]:
-        return self.best.case.ops
+    def ops(self) -> tuple[Tagged, ...]:
+        """The best case's steps, tagged (candidates are made from these)."""
+        if self._tagged[0] is not self.best.case:
+            self._tagged = (self.best.case, tag(self.best.case))
+        return self._tagged[1]
 
-    def with_ops(self, ops: tuple[Op | TaskOp, ...] | list[Op | TaskOp]) -> Case:
-        return Case(self.best.case.capacity, self.best.case.cap, tuple(ops))
+    def with_ops(self, ops: tuple[Tagged, ...] | list[Tagged]) -> Case:
+        return untag(self.best.case.capacity, self.best.case.cap, ops)
 
     def drop_idle_steps(self) -> bool:
         """Drop every step but the last that changes nothing in the model, in one run."""
@@ -140,7 +151,7 @@ class _Shrinker:
             end -= good
         return progress
 
-    def _without(self, ops: tuple[Op | TaskOp, ...], start: int, end: int) -> bool:
+    def _without(self, ops: tuple[Tagged, ...], start: int, end: int) -> bool:
         """Try `ops` without the steps [start, end)."""
         return self.attempt(self.with_ops(ops[:start] + ops[end:]))
 
@@ -153,14 +164,16 @@ class _Shrinker:
         """
         if len(self.ops) > longest:
             return False
-        fresh = max((abs(op.item) for op in self.ops if op.item is not None), default=0) + 1
-        for index, old in enumerate(self.ops):
+        fresh = max((abs(op.item) for _, op in self.ops if op.item is not None), default=0) + 1
+        for index, (label, old) in enumerate(self.ops):
+            if isinstance(old, TaskOp):
+                continue  # a task's start is named by its polls: swaps are for v1 steps
             for name in OpName:
                 if name is old.name or self.out:
                     continue
                 item = (old.item if old.item is not None else fresh) if name.takes_item else None
                 swapped = list(self.ops)
-                swapped[index] = Op(name, item)
+                swapped[index] = (label, Op(name, item))
                 for gone in range(len(swapped)):
                     if gone != index and self.attempt(
                         self.with_ops(swapped[:gone] + swapped[gone + 1 :])
@@ -179,7 +192,7 @@ class _Shrinker:
 
     def _shape(self, capacity: int, cap: int) -> Case:
         """The current steps at other parameters, less the steps those make idle."""
-        case = Case(capacity, cap, self.ops)
+        case = untag(capacity, cap, self.ops)
         return case if self.idle_matters else _compact(case)
 
     def _lower(self, value: int, floor: int, case: Callable[[int], Case]) -> bool:
@@ -199,7 +212,7 @@ class _Shrinker:
         return progress
 
     def lower_items(self, most: int = 32) -> bool:
-        order = list(dict.fromkeys(op.item for op in self.ops if op.item is not None))
+        order = list(dict.fromkeys(op.item for _, op in self.ops if op.item is not None))
         small = {item: n for n, item in enumerate(order, 1)}
         if order != list(small.values()) and self.attempt(self.with_ops(_renamed(self.ops, small))):
             return True
@@ -236,25 +249,27 @@ class _Shrinker:
         return found
 
     def _rename(self, item: int, value: int) -> bool:
-        used = {op.item for op in self.ops}
+        used = {op.item for _, op in self.ops}
         return value not in used and self.attempt(self.with_ops(_renamed(self.ops, {item: value})))
 
 
 def _compact(case: Case) -> Case:
     """`case` without the steps, but the last, that change nothing in the model."""
     state = model.new(case.capacity, case.cap)
+    tagged = tag(case)
     kept = []
-    for op in case.ops[:-1]:
-        after = model.apply(state, op).state
+    for step in tagged[:-1]:
+        after = model.apply(state, case.ops[step[0]]).state
         if after != state:
-            kept.append(op)
+            kept.append(step)
         state = after
-    return Case(case.capacity, case.cap, (*kept, *case.ops[-1:]))
+    return untag(case.capacity, case.cap, (*kept, *tagged[-1:]))
 
 
-def _renamed(ops: tuple[Op | TaskOp, ...], names: dict[int, int]) -> list[Op | TaskOp]:
+def _renamed(ops: tuple[Tagged, ...], names: dict[int, int]) -> list[Tagged]:
     return [
-        replace(op, item=names.get(op.item, op.item)) if op.item is not None else op for op in ops
+        (label, replace(op, item=names.get(op.item, op.item)) if op.item is not None else op)
+        for label, op in ops
     ]
 
 

@@ -58,14 +58,22 @@ def test_tidegate_serve_conforms(subject: str, deep: bool) -> None:
     assert outcome.verdict is Verdict.PASS
     assert outcome.covered == outcome.reachable
     assert outcome.deep_run == outcome.deep_planned == (DEEP_RUNS if deep else 0)
-    phases = ["traces", "coverage", "random", "deep"] if deep else ["coverage", "random"]
+    assert not outcome.v1_only and outcome.task_reachable > 1000
+    assert outcome.task_covered == outcome.task_reachable
+    phases = ["coverage", "task coverage", "random", "task runs"]
+    if deep:
+        phases = ["traces", *phases[:3], "deep", phases[3]]
     assert [p.name for p in outcome.phases] == phases
+    assert outcome.phases[-1].cases == QUICK.task_examples
 
 
 def test_seed_oracle_conforms(oracle_path: Path) -> None:
     outcome = conform(str(oracle_path), Settings(max_examples=len(ANCHORS), check_protocol=True))
     assert outcome.verdict is Verdict.PASS, outcome.error or outcome.found
     assert outcome.deep_run == DEEP_RUNS
+    # on v1 and v2: the 600 task recordings replayed, every task kind covered
+    assert not outcome.v1_only and outcome.task_covered == outcome.task_reachable > 1000
+    assert outcome.phases[0].cases == 1200
     assert outcome.protocol is not None and outcome.protocol.failures == []
     assert outcome.protocol.probes == len(PROBES)
 
@@ -194,7 +202,7 @@ def test_too_few_examples_say_why_the_goal_is_unmet(capsys: pytest.CaptureFixtur
     code = in_process("conform", "--adapter", f"{SERVE} model", *args)
     out = capsys.readouterr().out
     assert code == ExitCode.INCONCLUSIVE, out
-    assert "goal: 181/181 kinds, 3/6 anchor runs, 0/0 deep runs" in out
+    assert "goal, v1: 181/181 kinds, 3/6 anchor runs, 0/0 deep runs" in out
     assert "not a pass: 3 of the 6 anchor runs ran at least 100 steps (3 asked for by " in out
     assert "budget" not in out
 
@@ -208,3 +216,34 @@ def test_the_units_and_the_default_budget_are_explained(capsys: pytest.CaptureFi
     assert "(kinds = (state, operation, answer) combinations reachable at capacity 1-3" in (
         capsys.readouterr().out
     )
+
+
+def test_the_seed_oracle_conforms_on_v1_and_v2_from_the_command_line(oracle_path: Path) -> None:
+    done = tidegate("conform", "--adapter", str(oracle_path), "--no-deep", "--require-v2")
+    assert done.returncode == ExitCode.OK, done.stdout
+    assert "  traces: 1200 cases" in done.stdout
+    assert "goal, v2 (tasks): 1450/1450 task kinds" in done.stdout
+    assert "\nCONFORMS: " in done.stdout
+
+
+def test_a_v1_port_is_told_it_is_checked_on_v1_only(capsys: pytest.CaptureFixture[str]) -> None:
+    # The v1 port answers every task operation Unsupported: never shown as a full pass.
+    args = ["--adapter", PORT, "--no-recordings", "--no-deep", "--max-examples", "6"]
+    assert in_process("conform", *args) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "goal, v2 (tasks): not checked (v1 only: the adapter answers every v2 task " in out
+    assert "\nCONFORMS (v1 only: v2 tasks Unsupported; --require-v2 makes this exit 3): " in out
+    assert in_process("conform", *args, "--require-v2") == ExitCode.INCONCLUSIVE
+    out = capsys.readouterr().out
+    assert "not a pass: --require-v2, and the port was checked on v1 only" in out
+    assert "\nINCONCLUSIVE (the goal was not met; not a pass): " in out
+
+
+def test_v2_is_checked_unless_every_task_operation_is_unsupported() -> None:
+    settings = replace(QUICK, recordings=False, coverage=False, max_examples=0, task_examples=3)
+    v1 = conform(PORT, settings)
+    assert v1.error is None and v1.found is None
+    assert v1.v1_only and v1.task_reachable == 0 and v1.phases == []
+    v2 = conform(f"{SERVE} model", settings)
+    assert v2.error is None and v2.found is None and not v2.v1_only
+    assert [(p.name, p.cases) for p in v2.phases] == [("task runs", 3)]

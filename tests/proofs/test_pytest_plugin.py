@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.adapters import BAD, PORT
+from tests.support.adapters import BAD, PORT, TASK_PORT
 
 pytest_plugins = ["pytester"]
-PARTS = ("protocol", "recordings", "coverage", "deep", "random")
+PARTS = ("protocol", "recordings", "coverage", "deep", "random", "tasks")
 
 
 def test_inert_without_the_option(pytester: pytest.Pytester) -> None:
@@ -29,17 +29,21 @@ def test_a_conforming_port_passes_every_item(pytester: pytest.Pytester) -> None:
         "-k",
         "not recordings and not deep",
     )
-    result.assert_outcomes(passed=3, deselected=2)
-    result.stdout.fnmatch_lines(["collected 5 items / 2 deselected / 3 selected"])
+    result.assert_outcomes(passed=3, skipped=1, deselected=2)
+    result.stdout.fnmatch_lines(["collected 6 items / 2 deselected / 4 selected"])
     for part in ("protocol", "coverage", "random"):
         result.stdout.fnmatch_lines([f"PASSED tidegate::{part}"])
+    # A v1 port: its tasks item says so, never a silent pass.
+    result.stdout.fnmatch_lines(
+        ["SKIPPED * v1 only: the adapter answers every v2 task operation Unsupported"]
+    )
 
 
 def test_items_are_collected_and_selected_by_node_id(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_theirs="def test_one():\n    assert True\n")
     result = pytester.runpytest_inprocess("--tidegate-adapter", PORT, "--collect-only", "-q")
     result.stdout.fnmatch_lines(
-        ["test_theirs.py::test_one", *(f"tidegate::{part}" for part in PARTS), "6 tests collected*"]
+        ["test_theirs.py::test_one", *(f"tidegate::{part}" for part in PARTS), "7 tests collected*"]
     )
     # Named on the command line, an item runs alone (and nothing else is collected).
     result = pytester.runpytest_inprocess(
@@ -72,7 +76,7 @@ def test_a_crashing_adapter_fails_the_item_with_its_error(pytester: pytest.Pytes
     result = pytester.runpytest_inprocess(
         "--tidegate-adapter", f"{BAD} crash 3", "-k", "recordings"
     )
-    result.assert_outcomes(failed=1, deselected=4)
+    result.assert_outcomes(failed=1, deselected=5)
     result.stdout.fnmatch_lines(
         [
             "adapter failure in tokio-1-0; minimal trace*",
@@ -81,3 +85,12 @@ def test_a_crashing_adapter_fails_the_item_with_its_error(pytester: pytest.Pytes
         ],
         consecutive=False,
     )
+
+
+def test_the_tasks_item_checks_a_v2_port_and_fails_a_broken_one(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--tidegate-adapter", TASK_PORT, "tidegate::tasks")
+    result.assert_outcomes(passed=1)
+    command = f"{TASK_PORT} --bug write-at-handover"
+    result = pytester.runpytest_inprocess("--tidegate-adapter", command, "tidegate::tasks")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["divergence in *; minimal trace (confirmed on a fresh process):"])
