@@ -66,13 +66,16 @@ class CrosshairSizes:
 class ConformSizes:
     """`tidegate serve --subject impl` through `conform`: the recordings or not (they have
     their own check), the random runs after the coverage cases, their longest run, the
-    deep runs or not (about 10 s), and the seconds the search may take (None: no limit)."""
+    deep runs or not (about 10 s), the seconds the search may take (None: no limit), and
+    the random task runs (v2: with them come the task recordings, if `recordings`, and
+    every reachable task kind, about 5 s more; 0 leaves tasks out)."""
 
     recordings: bool
     random_runs: int
     max_steps: int
     deep: bool
     time_budget: float | None
+    task_runs: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,12 @@ PROFILES: dict[Profile, Sizes] = {
             diffbehavior_in_verify=False,
         ),
         conform=ConformSizes(
-            recordings=True, random_runs=200, max_steps=500, deep=True, time_budget=120
+            recordings=True,
+            random_runs=200,
+            max_steps=500,
+            deep=True,
+            time_budget=120,
+            task_runs=200,
         ),
         interleave=InterleaveSizes(
             (
@@ -220,7 +228,12 @@ PROFILES: dict[Profile, Sizes] = {
             diffbehavior_in_verify=True,
         ),
         conform=ConformSizes(
-            recordings=True, random_runs=2000, max_steps=1000, deep=True, time_budget=None
+            recordings=True,
+            random_runs=2000,
+            max_steps=1000,
+            deep=True,
+            time_budget=None,
+            task_runs=2000,
         ),
         interleave=InterleaveSizes(
             tuple(s for v in Variant for s in with_variant(_THOROUGH_SCENARIOS, v)),

@@ -5,9 +5,10 @@ port's adapter is driven: it checks the implementation, the reference adapter
 that porters copy, and the conformance machinery itself, end to end.
 
 Sized by `tidegate.proofs.profiles`: quick runs every coverage case and the
-anchor runs (the recordings have their own check); default adds the
-recordings, the deep runs and 200 wide random runs; thorough 2,000 random runs
-of up to 1,000 steps, with no time limit.
+anchor runs (the recordings have their own check), on v1 only; default adds the
+recordings, the deep runs and 200 wide random runs, and the tasks (v2: the
+task recordings, every task kind, 200 random task runs); thorough 2,000 random
+runs of up to 1,000 steps and 2,000 task runs, with no time limit.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ def check_conform(ctx: CheckContext, adapter: str = SERVE_IMPL) -> CheckResult:
         deep=sizes.deep,
         time_budget=sizes.time_budget,
         check_protocol=True,
+        tasks=sizes.task_runs > 0,
+        task_examples=sizes.task_runs,
     )
-    with progress(ctx.console, "conform serve --subject impl", planned_cases(settings)) as tick:
+    planned = planned_cases(settings, v2=settings.tasks)
+    with progress(ctx.console, "conform serve --subject impl", planned) as tick:
         outcome = conform(adapter, settings, tick, ctx.budget.sub())
     result = CheckResult(
         name="conform (serve impl)",
@@ -60,6 +64,10 @@ def check_conform(ctx: CheckContext, adapter: str = SERVE_IMPL) -> CheckResult:
         result.details.extend(outcome.protocol.failures)
     if outcome.verdict is Verdict.INCONCLUSIVE:
         result.details.append(f"covered {outcome.covered}/{outcome.reachable} kinds")
+        if outcome.task_reachable:
+            result.details.append(
+                f"covered {outcome.task_covered}/{outcome.task_reachable} task kinds"
+            )
         if outcome.stopped:
             result.details.append(f"stopped: {outcome.stopped}")
     return result
