@@ -21,7 +21,7 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import REPO
-from tests.support import broken_loops, broken_model
+from tests.support import broken_loops, broken_model, broken_tasks
 from tests.support.adapters import BAD, PORT_BUG
 from tests.support.differential_queues import DrainsNewestFirst
 from tidegate.impl.channel import Receiver
@@ -48,6 +48,7 @@ REJECTS: dict[Callable[..., CheckResult], tuple[str, ...]] = {
     check_recordings: (
         f"{HERE}::test_recordings_reject_a_broken_model",
         f"{HERE}::test_recordings_reject_a_broken_implementation",
+        f"{HERE}::test_recordings_reject_a_broken_task_rule_of_the_model",
     ),
     check_recordings_on: (f"{HERE}::test_recordings_reject_a_broken_queue_class",),
     check_differential: (
@@ -109,7 +110,18 @@ def test_recordings_reject_a_broken_model(monkeypatch: pytest.MonkeyPatch) -> No
     broken_model.substitute(monkeypatch, "try_drain_one", broken_model.drain_newest_first)
     result = check_recordings("model", ctx())
     assert result.verdict is Verdict.FAIL
-    assert result.cases == 600 and result.details[-1] == "... and 43 more"
+    # 1,200 traces: the v1 file, then the v2 file (tasks), whose drains diverge as well
+    assert result.cases == 1200 and result.details[-1] == "... and 49 more"
+
+
+def test_recordings_reject_a_broken_task_rule_of_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only the v2 file has tasks: a wrong Notify is seen there or nowhere.
+    broken_tasks.substitute_task(monkeypatch, "notify_one", broken_tasks.notify_one_forgets_waiters)
+    result = check_recordings("model", ctx())
+    assert result.verdict is Verdict.FAIL
+    assert result.details[0].startswith("trace tokio-task-"), result.details[0]
 
 
 def test_recordings_reject_a_broken_implementation(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -65,6 +65,7 @@ def quick_with(monkeypatch: pytest.MonkeyPatch, **columns: object) -> None:
 
 def test_recordings_with_no_trace_to_replay_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tidegate.proofs.recordings.check.recorded_traces", lambda: [])
+    monkeypatch.setattr("tidegate.proofs.recordings.check.recorded_task_traces", lambda: [])
     result = check_recordings("model", ctx())
     assert result.verdict is Verdict.FAIL and result.cases == 0
 
