@@ -63,6 +63,12 @@ class _Inbox:
         self._done.clear()
         return done
 
+    def rest(self) -> list[asyncio.Future[Any]]:
+        """The completed waits not yet taken (the loop ended before it handled them)."""
+        done = list(self._done)
+        self._done.clear()
+        return done
+
 
 async def run_reader(
     source: AsyncIterable[T],
@@ -77,7 +83,9 @@ async def run_reader(
 
     The report is filled in place (pass `report` to read it after a
     cancellation: CancelledError is re-raised with the report's `end` set to
-    CANCELLED and `left` to the backlog). The loop does not drop `tx`; its owner does.
+    CANCELLED and `left` to the backlog). Items read from `source` but not handled
+    when the loop ended are reported `unhandled`. The loop does not drop `tx`; its
+    owner does.
     """
     rep: ReaderReport[T] = report if report is not None else ReaderReport()
     inbox = _Inbox()
@@ -85,6 +93,7 @@ async def run_reader(
     ping: asyncio.Future[Any] | None = None
     wire: asyncio.Future[Any] | None = None
     eof = False
+    batch: list[asyncio.Future[Any]] = []
     try:
         while True:
             # The notification is armed before the wire read so that, when both are
@@ -93,7 +102,9 @@ async def run_reader(
                 ping = inbox.watch(asyncio.ensure_future(notify.notified()))
             if wire is None and not eof:
                 wire = inbox.watch(asyncio.ensure_future(anext(items)))
-            for done in await inbox.take():
+            batch = await inbox.take()
+            while batch:
+                done = batch.pop(0)
                 if done is ping:
                     ping = None
                     rep.notifications += 1
@@ -116,6 +127,10 @@ async def run_reader(
         raise
     finally:
         rep.left = list(queue.backlog())
+        # A read completed but not handled took its item from the source: report it.
+        for done in [*batch, *inbox.rest()]:
+            if done is wire and not done.cancelled() and done.exception() is None:
+                rep.unhandled.append(done.result())
         for pending in (ping, wire):
             if pending is not None:
                 pending.cancel()

@@ -61,6 +61,9 @@ class ReaderReport(Generic[T]):
     - `lost`: accepted items a Closed `try_drain_one` discarded;
     - `left`: the backlog when the reader ended (lost with the queue unless the
       caller drains it);
+    - `unhandled`: items it had read from the source but not yet handled when it
+      ended (a read that completed beside the notification that ended it, or before
+      it was cancelled): never accepted, never refused;
     - `free_slots_at_end`: the channel's free slots when it ended by DISCONNECT
       (above 0: it disconnected although the channel had room).
     """
@@ -69,6 +72,7 @@ class ReaderReport(Generic[T]):
     refused: list[T] = field(default_factory=list)
     lost: list[T] = field(default_factory=list)
     left: list[T] = field(default_factory=list)
+    unhandled: list[T] = field(default_factory=list)
     end: ReaderEnd | None = None
     free_slots_at_end: int | None = None
     notifications: int = 0
@@ -76,8 +80,9 @@ class ReaderReport(Generic[T]):
 
     @property
     def read(self) -> list[T]:
-        """Every item taken from the source: accepted ones, then the refused one."""
-        return self.accepted + self.refused
+        """Every item taken from the source: accepted ones, the refused one, then the
+        unhandled ones."""
+        return self.accepted + self.refused + self.unhandled
 
 
 @dataclass

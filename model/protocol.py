@@ -39,11 +39,22 @@ Notify's permit and with where each task stands in its loop:
   its receiver (new sends fail, parked producers fail at their next step) and the
   step goes on as C's: it receives what is buffered, then the stream ends (once no
   slot is still reserved for a parked producer: until that one fails, it parks).
+- KR, KC, KP1.., the cancellation steps (when `start` enables K; one of them at most
+  in a run): that task is cancelled at the await it stands at (once it has started,
+  until it ends), as an aborted tokio task is dropped there, and ends CANCELLED. The
+  reader: its waits are cancelled (the wire items it had read but not handled are
+  reported `unhandled`), its backlog is `left`, its sender dropped. The consumer: its
+  receive loses nothing (recv is cancel-safe); its receiver is dropped, as when it
+  stops. A producer: a parked send never delivers its item (it is `refused` with the
+  rest; a slot reserved for it passes to the next parked send, or is freed), and its
+  sender is dropped. A picked Notify waiter that is cancelled would pass its
+  notification on (`cancel_notified`); here none can be: a picked reader's wait
+  completes at once.
 
 A step is what the task does between two of its awaits: nothing else happens
 in between, as under asyncio. `runnable(s)` lists who can step; `step(s, role)`
 is total: a role that cannot step leaves the state unchanged. Roles are "W",
-"R", "C", "P1", "P2", ..., then the fault steps "E", "S", "X".
+"R", "C", "P1", "P2", ..., then the fault steps "E", "S", "X", "KR", "KC", "KP1", ....
 """
 
 from __future__ import annotations
@@ -60,8 +71,14 @@ from tidegate.model.notify import (
     notify_one,
     poll_notified,
 )
-from tidegate.model.parked import channel_poll_send, channel_recv, channel_send
+from tidegate.model.parked import (
+    channel_cancel_send,
+    channel_poll_send,
+    channel_recv,
+    channel_send,
+)
 from tidegate.model.protocol_state import (
+    CANCEL,
     CLOSE,
     EOF,
     FAULTS,
@@ -78,6 +95,8 @@ from tidegate.model.protocol_state import (
     ReaderEnd,
     ReaderState,
     Wait,
+    cancel_step,
+    is_fault_step,
     producer_task,
 )
 from tidegate.model.subject import Subject, enqueue_or_send, new, try_drain_one
@@ -144,14 +163,33 @@ def _send_woken(s: ProtocolState, i: int) -> bool:
 
 
 def _faults_runnable(s: ProtocolState) -> tuple[str, ...]:
-    """The fault steps the consumer can take now: E while it processes an item, S and X
-    between two items (before its first step, or while it processes one)."""
+    """The fault steps that can be taken now: the consumer's E while it processes an item,
+    S and X between two items (before its first step, or while it processes one); then,
+    while K is enabled, the cancellation of each task that stands at an await."""
     c = s.consumer
+    own = tuple(f for f in s.faults if f != CANCEL)
     if c.pos is not ConsumerPos.READY:
-        return ()
-    if c.processing:
-        return s.faults
-    return () if c.started else tuple(f for f in s.faults if f != RAISE)
+        consumer: tuple[str, ...] = ()
+    elif c.processing:
+        consumer = own
+    else:
+        consumer = () if c.started else tuple(f for f in own if f != RAISE)
+    if CANCEL not in s.faults:
+        return consumer
+    return consumer + tuple(cancel_step(role) for role in _cancellable(s))
+
+
+def _cancellable(s: ProtocolState) -> tuple[str, ...]:
+    """The roles whose task has started and not ended (it stands at an await)."""
+    out: list[str] = []
+    if s.reader.started and s.reader.end is None:
+        out.append("R")
+    if s.consumer.started and s.consumer.pos in (ConsumerPos.READY, ConsumerPos.PARKED):
+        out.append("C")
+    for i, p in enumerate(s.producers):
+        if (p.sent and p.pos is ProducerPos.READY) or p.pos is ProducerPos.PARKED:
+            out.append(f"P{i + 1}")
+    return tuple(out)
 
 
 def finished(s: ProtocolState) -> bool:
@@ -159,8 +197,12 @@ def finished(s: ProtocolState) -> bool:
     return (
         s.wire_done
         and s.reader.end is not None
-        and s.consumer.pos in (ConsumerPos.END_OF_STREAM, ConsumerPos.STOPPED)
-        and all(p.pos in (ProducerPos.DONE, ProducerPos.CLOSED) for p in s.producers)
+        and s.consumer.pos
+        in (ConsumerPos.END_OF_STREAM, ConsumerPos.STOPPED, ConsumerPos.CANCELLED)
+        and all(
+            p.pos in (ProducerPos.DONE, ProducerPos.CLOSED, ProducerPos.CANCELLED)
+            for p in s.producers
+        )
     )
 
 
@@ -183,8 +225,10 @@ def step(s: ProtocolState, role: str) -> ProtocolState:
         return _reader_step(s)
     if role == "C":
         return _consumer_step(s)
-    if role in FAULTS:
-        return _fault_step(replace(s, faults=tuple(f for f in s.faults if f != role)), role)
+    if is_fault_step(role):
+        fault = CANCEL if role.startswith(CANCEL) else role
+        s = replace(s, faults=tuple(f for f in s.faults if f != fault))
+        return _fault_step(s, role) if fault != CANCEL else _cancel(s, role[len(CANCEL) :])
     return _producer_step(s, int(role[1:]) - 1)
 
 
@@ -237,7 +281,7 @@ def _notify_one(s: ProtocolState) -> ProtocolState:
 def _reader_step(s: ProtocolState) -> ProtocolState:
     r = s.reader
     entries, s = r.inbox, replace(s, reader=replace(r, inbox=(), started=True))
-    for entry in entries:
+    for index, entry in enumerate(entries):
         if entry == PING:
             s = replace(s, reader=replace(s.reader, ping=Wait.IDLE))
             s = _answer_ping(s)
@@ -250,7 +294,9 @@ def _reader_step(s: ProtocolState) -> ProtocolState:
         if s.reader.end is None and s.reader.eof and not s.subject.queue.has_pending:
             s = _end_reader(s, ReaderEnd.EOF)
         if s.reader.end is not None:
-            return s
+            # The wire items still in its inbox were read and never handled.
+            rest = tuple(e for e in entries[index + 1 :] if isinstance(e, int))
+            return replace(s, reader=replace(s.reader, unhandled=rest))
     # Re-arm: the notification first, then the wire read (the implementation's order).
     if s.reader.ping is Wait.IDLE:
         notify, answer = notified(s.subject.notify, READER_WAIT)
@@ -370,6 +416,33 @@ def _fault_step(s: ProtocolState, fault: str) -> ProtocolState:
     return _consumer_step(replace(s, subject=replace(s.subject, channel=ch)))
 
 
+# --- cancellation ---------------------------------------------------------------------
+
+
+def _cancel(s: ProtocolState, role: str) -> ProtocolState:
+    """Cancel `role`'s task at the await it stands at (one of `_cancellable(s)`)."""
+    if role == "R":
+        r = s.reader
+        unhandled = tuple(e for e in r.inbox if isinstance(e, int))
+        s = replace(s, reader=replace(r, inbox=(), unhandled=unhandled))
+        return _end_reader(s, ReaderEnd.CANCELLED)
+    if role == "C":
+        s = _stop_consumer(s)
+        return replace(s, consumer=replace(s.consumer, pos=ConsumerPos.CANCELLED))
+    i = int(role[1:]) - 1
+    task = producer_task(i)
+    if s.producers[i].pos is ProducerPos.PARKED:
+        held = any(x.task == task for x in s.subject.channel.reserved)
+        ch = channel_cancel_send(s.subject.channel, task)
+        s = replace(s, subject=replace(s.subject, channel=ch))
+        if held and ch.is_closed and not ch.buffer and not ch.reserved:
+            # The slot it gave back leaves a closed channel idle: a draining recv() ends.
+            s = _woke_consumer(s)
+    p = s.producers[i]
+    p = replace(p, pos=ProducerPos.CANCELLED, refused=p.refused + p.todo, todo=())
+    return _drop_sender(replace(s, producers=_set(s.producers, i, p)))
+
+
 # --- the other producers --------------------------------------------------------------
 
 
@@ -411,6 +484,7 @@ def _set(
 
 
 __all__ = [
+    "CANCEL",
     "CLOSE",
     "EOF",
     "FAULTS",
@@ -428,7 +502,9 @@ __all__ = [
     "ReaderState",
     "Variant",
     "Wait",
+    "cancel_step",
     "finished",
+    "is_fault_step",
     "pending_notification",
     "producer_task",
     "roles",

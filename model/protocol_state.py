@@ -27,9 +27,25 @@ STOP = "S"
 """Fault step: the consumer stops, dropping its receiver, between two items."""
 CLOSE = "X"
 """Fault step: the consumer closes its receiver between two items, then drains it."""
-FAULTS = (RAISE, STOP, CLOSE)
-"""The fault steps, in the order `runnable` lists them. Each is the consumer's next step
-with something gone wrong, and each may happen at most once in a run."""
+CANCEL = "K"
+"""Fault: one task is cancelled at the await it stands at (the steps `cancel_step(role)`:
+KR the reader, KC the consumer, KP1.. a producer), as an aborted tokio task is dropped
+there."""
+FAULTS = (RAISE, STOP, CLOSE, CANCEL)
+"""The faults, in the order `runnable` lists their steps. Each may happen at most once in
+a run: E, S and X are the consumer's next step with something gone wrong; K is any one
+task's cancellation (`cancel_step`)."""
+
+
+def cancel_step(role: str) -> str:
+    """The step that cancels the task of `role` ("R", "C", "P1", ...): K and the role."""
+    return CANCEL + role
+
+
+def is_fault_step(step: str) -> bool:
+    """True for a fault step (E, S, X, or a cancellation KR, KC, KP1, ...), not a role's."""
+    return step in (RAISE, STOP, CLOSE) or (step.startswith(CANCEL) and len(step) > 1)
+
 
 PING = "ping"
 EOF = "eof"
@@ -54,6 +70,7 @@ class ReaderEnd(enum.Enum):
     EOF = "eof"
     DISCONNECT = "disconnect"
     SHUTDOWN = "shutdown"
+    CANCELLED = "cancelled"
 
 
 class ConsumerPos(enum.Enum):
@@ -63,6 +80,7 @@ class ConsumerPos(enum.Enum):
     PARKED = "parked"
     END_OF_STREAM = "end-of-stream"
     STOPPED = "stopped"
+    CANCELLED = "cancelled"
 
 
 class ProducerPos(enum.Enum):
@@ -74,11 +92,17 @@ class ProducerPos(enum.Enum):
     reserved one or refused by a closed channel, for its next step."""
     DONE = "done"
     CLOSED = "closed"
+    CANCELLED = "cancelled"
+    """Cancelled at one of its awaits: its parked send (if any) never delivered its item."""
 
 
 @dataclass(frozen=True)
 class ReaderState:
-    """The reader's position, its inbox, its two waits, and its report so far."""
+    """The reader's position, its inbox, its two waits, and its report so far.
+
+    `unhandled` are the wire items it had read but not yet handled when it ended (what
+    was still in its inbox after the entry that ended it, or when it was cancelled).
+    """
 
     started: bool = False
     end: ReaderEnd | None = None
@@ -90,6 +114,7 @@ class ReaderState:
     refused: tuple[int, ...] = ()
     lost: tuple[int, ...] = ()
     left: tuple[int, ...] = ()
+    unhandled: tuple[int, ...] = ()
     free_slots_at_end: int | None = None
 
 

@@ -5,9 +5,11 @@ default, for the seed and for each of our variants (what `tidegate verify`
 explores per profile is in `tidegate.proofs.profiles`). Each scenario is there for
 one reason: wire-only with a tight cap (disconnect with room), a consumer that
 drops its receiver (every loss reported), three slots and three backlog items
-(pings coalesce), another producer competing for the slot (starvation), and the
+(pings coalesce), another producer competing for the slot (starvation), the
 consumer's faults (processing that raises, a stop and a close at any point
-between two items: every item still placed, every wake-up still delivered).
+between two items: every item still placed, every wake-up still delivered), and a
+cancellation of any one task at any await, with a producer whose parked send may be
+cancelled holding a reserved slot (the slot it gives back goes unannounced).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ DEFAULT_SCENARIOS: tuple[Scenario, ...] = (
     Scenario.parse("capacity=3,cap=3,wire=6"),
     Scenario.parse("capacity=1,cap=1,wire=2,producers=2"),
     Scenario.parse("capacity=1,cap=2,wire=3,faults=E+S+X"),
+    Scenario.parse("capacity=1,cap=1,wire=2,producers=1,stop=1,faults=K"),
 )
 
 SEED_FINDINGS = (
@@ -31,6 +34,7 @@ SEED_FINDINGS = (
     Finding.STARVED,
     Finding.COALESCED,
     Finding.STRANDED,
+    Finding.CANCELLED_SLOT,
 )
 """What the seed is expected to show at the default bounds."""
 

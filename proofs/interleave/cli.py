@@ -33,8 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="explore the reader/consumer protocol's interleavings on the real asyncio loops",
         description="Drive the real reader, consumer and producer tasks through a controlled "
         "event loop: every schedule at small bounds (default), or random PCT schedules "
-        "(--random), the consumer's fault steps included where a scenario allows them (E its "
-        "processing raises, S it stops, X it closes its receiver). Checks: the reader never "
+        "(--random), the fault steps included where a scenario allows them (E the consumer's "
+        "processing raises, S it stops, X it closes its receiver, K one task cancelled at an "
+        "await: KR the reader, KC the consumer, KP1.. a producer). Checks: the reader never "
         "awaits the channel, order end to end, no silent loss, no lost wake-up, and the "
         "protocol model in lockstep. Exit codes: 0 all hold, 1 a property broke, 2 usage "
         "error, 3 budget ran out.",
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--scenario",
         action="append",
         metavar="BOUNDS",
-        help="e.g. capacity=1,cap=1,wire=3,producers=2,stop=2,faults=E+S+X (repeatable; "
+        help="e.g. capacity=1,cap=1,wire=3,producers=2,stop=2,faults=E+S+X+K (repeatable; "
         "default: the "
         "default bounds, " + "; ".join(map(str, DEFAULT_SCENARIOS)) + ")",
     )

@@ -95,21 +95,23 @@ def explore_all(
     deadline: float | None = None,
     tick: Progress | None = None,
     budget: Budget | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> InterleaveExploration:
     """Every schedule of `scenario`, depth first, pruning states already seen.
 
     A run continues into its first child; each other child re-runs its prefix
     from a fresh world (`executions` counts those runs). Witnesses are then
     shrunk to the shortest schedule found that still shows the same thing.
-    `exhausted` is False when `max_executions`, `deadline` (a `time.monotonic()`
-    value) or `budget` (Ctrl-C included) stopped it first: the result is then
-    inconclusive, and `stopped` says why.
+    `exhausted` is False when `max_executions`, `deadline` (a value of `clock`:
+    `time.monotonic` by default, or `time.thread_time` for a budget of CPU seconds
+    that a busy machine does not shrink) or `budget` (Ctrl-C included) stopped it
+    first: the result is then inconclusive, and `stopped` says why.
     """
     start = time.monotonic()
     result = InterleaveExploration(scenario, "exhaustive")
     seen: set[object] = set()
     try:
-        _search(result, seen, loops, max_executions, deadline, tick, budget)
+        _search(result, seen, loops, max_executions, (deadline, clock), tick, budget)
     except KeyboardInterrupt:
         # Runs were dropped mid-step: close what never started, keep what was covered.
         abandon_worlds()
@@ -130,7 +132,7 @@ def _search(
     seen: set[object],
     loops: Loops,
     max_executions: int,
-    deadline: float | None,
+    deadline: tuple[float | None, Callable[[], float]],
     tick: Progress | None,
     budget: Budget | None,
 ) -> None:
@@ -184,12 +186,13 @@ def _search(
 def _stopped(
     result: InterleaveExploration,
     max_executions: int,
-    deadline: float | None,
+    deadline: tuple[float | None, Callable[[], float]],
     budget: Budget | None,
 ) -> str | None:
     if result.executions >= max_executions:
         return f"the limit of {max_executions:,} executions was reached"
-    if deadline is not None and time.monotonic() > deadline:
+    until, clock = deadline
+    if until is not None and clock() > until:
         return "the time budget ran out"
     return None if budget is None else budget.exhausted()
 

@@ -36,8 +36,13 @@ class Finding(enum.Enum):
     DISCONNECT_WITH_ROOM = "disconnect while the channel had room"
     STARVED = "backlog starved by competing producers"
     COALESCED = "drain held to one item per notification when notifications coalesce"
+    CANCELLED_SLOT = "a slot a cancelled send gave back goes unannounced"
+    """A producer's send, parked holding a slot reserved for it, is cancelled: the slot is
+    free again, but only a receive pings the reader, so its backlog may wait for a ping
+    that never comes (a lost wake-up that follows from the seed's contract)."""
     STRANDED = "reader stranded with a backlog after the consumer went away"
-    """The consumer stopped (or its stream ended) and nothing tells the reader: it waits
+    """The consumer stopped, was cancelled, or its stream ended, and nothing tells the
+    reader: it waits
     for a notification that never comes, holding its backlog, until it is cancelled."""
 
 
@@ -84,8 +89,14 @@ def out_of_order(world: World) -> str | None:
 
 def silent_losses(world: World) -> str | None:
     """An item that was accepted and then neither delivered nor reported: gone silently
-    (or an item reported twice)."""
+    (or an item reported twice); or an item read from the wire that the reader neither
+    accepted, refused, nor reported unhandled."""
     rr, cr = world.reader_report, world.consumer_report
+    told = [*rr.accepted, *rr.refused, *rr.unhandled]
+    for item in world.wire.taken:
+        if told.count(item) != 1:
+            what = "reported nowhere" if item not in told else "reported twice"
+            return f"item {item} was read from the wire and is {what} by the reader"
     places: dict[str, Iterable[int]] = {
         "delivered": cr.delivered,
         "discarded by the receiver's drop": cr.discarded,

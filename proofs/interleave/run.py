@@ -10,7 +10,7 @@ from typing import Any
 
 from tidegate.impl.reports import ReaderEnd
 from tidegate.model import protocol
-from tidegate.model.protocol import FAULTS
+from tidegate.model.protocol import is_fault_step
 from tidegate.model.variants import Variant as ModelVariant
 from tidegate.proofs.interleave.properties import (
     Finding,
@@ -65,6 +65,7 @@ class Run:
         self._spill: tuple[list[int], int, int] | None = None
         self.starved_seen = False
         self._coalesced = False
+        self._cancel_freed = False
         self._seen = 0
         self._after_step()
 
@@ -87,14 +88,16 @@ class Run:
         runs, and the model is not stepped.
         """
         w = self.world
-        permit, pings = w.notify.has_permit, w.consumer_report.pings
-        if role in FAULTS:
+        permit, pings, free = w.notify.has_permit, w.consumer_report.pings, _free(w)
+        if is_fault_step(role):
             w.take_fault(role)
         else:
             w.loop.step(role)
         self.schedule.append(role)
-        if (role == "C" or role in FAULTS) and permit and w.consumer_report.pings > pings:
+        if (role == "C" or is_fault_step(role)) and permit and w.consumer_report.pings > pings:
             self._coalesced = True  # this ping found the permit already stored
+        if role.startswith("KP") and _free(w) > free:
+            self._cancel_freed = True  # a cancelled send gave its slot back: no ping says so
         if self.model is not None and check:
             self.model = protocol.step(self.model, role)
         self._after_step(check)
@@ -110,7 +113,7 @@ class Run:
             if w.loop.runnable():
                 return
             if check:
-                self._note(InterleaveProperty.NO_LOST_WAKEUP, lost_wakeup(w))
+                self._note(self._wakeup_rule(), lost_wakeup(w))
             if not w.loop.advance():
                 break
             if self.model is not None and check:
@@ -139,13 +142,13 @@ class Run:
             elif self._spill is None:
                 self._spill = ([], rr.notifications, rr.drained)
         if not room_and_backlog(w):
-            self._coalesced = False
+            self._coalesced = self._cancel_freed = False
         if check:
             unannounced = unannounced_slot(w)
             if self._coalesced:
                 self._note(Finding.COALESCED, unannounced)
             else:
-                self._note(InterleaveProperty.NO_LOST_WAKEUP, unannounced)
+                self._note(self._wakeup_rule(), unannounced)
             self._note(Finding.DISCONNECT_WITH_ROOM, disconnect_with_room(w))
         if rr.end is ReaderEnd.DISCONNECT and self._spill is not None and not self.starved_seen:
             self.starved_seen = True
@@ -158,6 +161,11 @@ class Run:
                     f"producers'); the reader's {rr.notifications - pings} drain(s) found "
                     f"the channel full every time, and it disconnected with backlog {rr.left}",
                 )
+
+    def _wakeup_rule(self) -> InterleaveProperty | Finding:
+        """Where a wake-up missing now belongs: the seed's design shows it after a cancelled
+        send gave its slot back (a finding); otherwise it breaks a property."""
+        return Finding.CANCELLED_SLOT if self._cancel_freed else InterleaveProperty.NO_LOST_WAKEUP
 
     def _note(self, what: InterleaveProperty | Finding, detail: str | None) -> None:
         if detail is None:
@@ -174,8 +182,8 @@ class Run:
         """What the model must agree on: buffer, backlog, permit, reports, who can run."""
         w = self.world
         rr, cr = w.reader_report, w.consumer_report
-        reader_end = rr.end.value if rr.end not in (None, ReaderEnd.CANCELLED) else None
-        consumer_end = cr.end.value if cr.end is not None and cr.end.value != "cancelled" else None
+        reader_end = rr.end.value if rr.end is not None else None
+        consumer_end = cr.end.value if cr.end is not None else None
         return (
             tuple(w.rx.buffered()),
             w.queue.backlog(),
@@ -191,6 +199,7 @@ class Run:
             tuple(rr.refused),
             tuple(rr.lost),
             tuple(rr.left) if reader_end else (),
+            tuple(rr.unhandled),
             tuple((tuple(p.sent), tuple(p.refused)) for p in w.producer_reports),
         )
 
@@ -198,7 +207,11 @@ class Run:
         s = self.model
         assert s is not None
         r, c = s.reader, s.consumer
-        ended = c.pos in (protocol.ConsumerPos.END_OF_STREAM, protocol.ConsumerPos.STOPPED)
+        ended = c.pos in (
+            protocol.ConsumerPos.END_OF_STREAM,
+            protocol.ConsumerPos.STOPPED,
+            protocol.ConsumerPos.CANCELLED,
+        )
         return (
             s.subject.channel.buffer,
             s.subject.queue.backlog,
@@ -214,6 +227,7 @@ class Run:
             r.refused,
             r.lost,
             r.left,
+            r.unhandled,
             tuple((p.sent, p.refused) for p in s.producers),
         )
 
@@ -236,6 +250,7 @@ class Run:
             "refused",
             "lost",
             "left",
+            "unhandled",
             "producers",
         ]
         diffs = [
@@ -269,9 +284,16 @@ class Run:
             w.wire.pending(),
             spill,
             self._coalesced,
+            self._cancel_freed,
             tuple(sorted(w.faults_left)),
             w.processing,
         )
+
+
+def _free(world: World) -> int:
+    """The channel's free slots while the reader lives (its sender is dropped when it ends,
+    and a free slot matters only to it), else 0."""
+    return 0 if world.loop.task("R").done() else world.tx.capacity()
 
 
 def _frames(task: Any) -> tuple[Any, ...]:

@@ -1,4 +1,4 @@
-"""Schedules as short strings: which role stepped, in order, e.g. `W.R.W.R.C:2.E.R`.
+"""Schedules as short strings: which role stepped, in order, e.g. `W.R.W.R.C:2.E.R.KP1`.
 
 A role repeated n times in a row is written `ROLE:n`. A replayable schedule is
 prefixed by its scenario: `capacity=1,cap=1,wire=3/W.R.W.R.C.R`.
@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tidegate.model.protocol import CANCEL, cancel_step
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.interleave.world import Scenario, ScenarioError
 
-_TOKEN = re.compile(r"(W|R|C|P[1-9][0-9]*|E|S|X)(?::([1-9][0-9]*))?")
+_TOKEN = re.compile(r"(W|R|C|P[1-9][0-9]*|E|S|X|K(?:R|C|P[1-9][0-9]*))(?::([1-9][0-9]*))?")
 
 
 class ScheduleError(TidegateError, ValueError):
@@ -45,7 +46,7 @@ def parse_schedule(text: str) -> list[str]:
         if match is None:
             raise ScheduleError(
                 f"schedule token {token[:40]!r} is not ROLE or ROLE:COUNT (roles: W, R, C, P1, "
-                "P2, ..., and the fault steps E, S, X)"
+                "P2, ..., and the fault steps E, S, X, KR, KC, KP1, ...)"
             )
         count = int(match[2]) if match[2] and len(match[2]) < 10 else 1 + MAX_SCHEDULE_STEPS
         if len(roles) + (count if match[2] else 1) > MAX_SCHEDULE_STEPS:
@@ -68,7 +69,10 @@ def parse_replay(text: str) -> tuple[Scenario, list[str]]:
         )
     parsed = Scenario.parse(scenario)
     roles = parse_schedule(schedule)
-    known = {"W", "R", "C", *parsed.faults} | {f"P{i + 1}" for i in range(len(parsed.producers))}
+    producers = {f"P{i + 1}" for i in range(len(parsed.producers))}
+    known = {"W", "R", "C", *producers, *(f for f in parsed.faults if f != CANCEL)}
+    if CANCEL in parsed.faults:
+        known |= {cancel_step(role) for role in ("R", "C", *producers)}
     for role in roles:
         if role not in known:
             raise ScheduleError(

@@ -12,7 +12,11 @@ with something gone wrong, each at most once a run: E, its processing of the
 item it last received raises (`ProcessingError`); S, it is told to stop between
 two items; X, it is told to close its receiver between two items
 (`tidegate.impl.consumer.ConsumerCommand`). The world plays the consumer's owner:
-it hands the loop its processing and its commands.
+it hands the loop its processing and its commands. With K, one task (KR the
+reader, KC the consumer, KP1.. a producer) may be cancelled at the await it stands
+at (`asyncio.Task.cancel`, then its step that unwinds): as an aborted tokio task
+drops what it owns, the world then drops that task's sender, or the consumer's
+receiver (the items that drop discards are reported).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from tidegate.impl.queue import BackpressureQueue
 from tidegate.impl.reader import run_reader
 from tidegate.impl.reports import ConsumerReport, ProducerReport, ReaderReport
 from tidegate.impl.variants import Variant
-from tidegate.model.protocol import CLOSE, FAULTS, RAISE, STOP
+from tidegate.model.protocol import CANCEL, CLOSE, FAULTS, RAISE, STOP, cancel_step
 from tidegate.proofs.core import TidegateError
 from tidegate.proofs.interleave.loop import ControlledLoop
 
@@ -127,8 +131,9 @@ class Scenario:
         faults = tuple(filter(None, fields.get("faults", "").split("+")))
         if any(f not in FAULTS for f in faults) or len(set(faults)) != len(faults):
             raise ScenarioError(
-                f"scenario field faults must name distinct fault steps of {'+'.join(FAULTS)} "
-                f"(E: processing raises, S: the consumer stops, X: it closes its receiver), "
+                f"scenario field faults must name distinct faults of {'+'.join(FAULTS)} "
+                f"(E: processing raises, S: the consumer stops, X: it closes its receiver, "
+                f"K: a task is cancelled), "
                 f"got {fields['faults']!r}"
             )
         return cls(
@@ -172,9 +177,11 @@ def _int(name: str, value: str, minimum: int, maximum: int) -> int:
 class Wire:
     """The reader's source: an async iterator over items the W role puts, then EOF."""
 
-    __slots__ = ("_ended", "_items", "_waiter")
+    __slots__ = ("_ended", "_items", "_waiter", "taken")
 
     def __init__(self) -> None:
+        self.taken: list[int] = []
+        """Every item read from the wire, in order."""
         self._items: deque[int] = deque()
         self._ended = False
         self._waiter: asyncio.Future[None] | None = None
@@ -205,7 +212,9 @@ class Wire:
                 raise StopAsyncIteration
             self._waiter = asyncio.get_running_loop().create_future()
             await self._waiter
-        return self._items.popleft()
+        item = self._items.popleft()
+        self.taken.append(item)
+        return item
 
 
 async def feed(wire: Wire, items: tuple[int, ...]) -> None:
@@ -283,17 +292,7 @@ class World:
         self._fault: str | None = None
         self.loop.spawn("W", feed(self.wire, scenario.wire_items()))
         self.loop.spawn("R", self._reader(loops.reader))
-        self.loop.spawn(
-            "C",
-            loops.consumer(
-                self.rx,
-                self.notify,
-                process=self._process,
-                stop_after=scenario.stop_after,
-                command=self._command,
-                report=self.consumer_report,
-            ),
-        )
+        self.loop.spawn("C", self._consumer(loops.consumer))
         for i, items in enumerate(scenario.producer_items()):
             report: ProducerReport[int] = ProducerReport()
             self.producer_reports.append(report)
@@ -313,6 +312,21 @@ class World:
         finally:
             self.tx.drop()
 
+    async def _consumer(self, consumer: ConsumerLoop) -> None:
+        try:
+            await consumer(
+                self.rx,
+                self.notify,
+                process=self._process,
+                stop_after=self.scenario.stop_after,
+                command=self._command,
+                report=self.consumer_report,
+            )
+        except asyncio.CancelledError:
+            # The task owned the receiver: cancelled, it drops it (a no-op once dropped).
+            self.consumer_report.discarded.extend(self.rx.drop())
+            raise
+
     @staticmethod
     async def _producer(tx: Sender[int], items: tuple[int, ...], rep: ProducerReport[int]) -> None:
         try:
@@ -324,8 +338,10 @@ class World:
         """The consumer's processing of `item`: one await (a step boundary), then done, or
         ProcessingError when the step that resumes it is the fault step E."""
         self.processing = True
-        await asyncio.sleep(0)
-        self.processing = False
+        try:
+            await asyncio.sleep(0)
+        finally:
+            self.processing = False
         if self._fault == RAISE:
             self._fault = None
             raise ProcessingError(f"processing item {item} failed (fault step E)")
@@ -337,22 +353,41 @@ class World:
         return {STOP: ConsumerCommand.STOP, CLOSE: ConsumerCommand.CLOSE}.get(fault or "")
 
     def fault_steps(self) -> list[str]:
-        """The fault steps the consumer can take now, in `FAULTS` order: E while it is
-        suspended processing an item, S and X between two items (before its first step,
-        or while it processes one)."""
-        if "C" not in self.loop.runnable():
-            return []
-        if self.processing:
-            return [f for f in FAULTS if f in self.faults_left]
-        coro = self.loop.task("C").get_coro()
-        fresh = inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) == "CORO_CREATED"
-        return [f for f in FAULTS if f in self.faults_left and f != RAISE] if fresh else []
+        """The fault steps that can be taken now, in `FAULTS` order: the consumer's E while
+        it is suspended processing an item, S and X between two items (before its first
+        step, or while it processes one); then, while K is left, the cancellation of each
+        role whose task stands at an await (started, not done), in role order."""
+        own = [f for f in FAULTS if f in self.faults_left and f != CANCEL]
+        out: list[str] = []
+        if "C" in self.loop.runnable():
+            if self.processing:
+                out = own
+            elif not self._started("C"):
+                out = [f for f in own if f != RAISE]
+        if CANCEL in self.faults_left:
+            out += [
+                cancel_step(role)
+                for role in self.roles[1:]  # the wire is the peer, not a task of ours
+                if self._started(role) and not self.loop.task(role).done()
+            ]
+        return out
+
+    def _started(self, role: str) -> bool:
+        coro = self.loop.task(role).get_coro()
+        return not (inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) == "CORO_CREATED")
 
     def take_fault(self, fault: str) -> None:
-        """Run the consumer's next step as the fault step `fault` (one of `fault_steps()`).
+        """Run the fault step `fault` (one of `fault_steps()`): the consumer's next step
+        gone wrong, or a task's cancellation and the step in which it unwinds.
         Raises KeyError naming it when it cannot be taken now."""
         if fault not in self.fault_steps():
             raise KeyError(f"fault step {fault} cannot be taken now")
+        if fault.startswith(CANCEL):
+            self.faults_left.discard(CANCEL)
+            role = fault[len(CANCEL) :]
+            self.loop.task(role).cancel()
+            self.loop.step(role)
+            return
         self.faults_left.discard(fault)
         self._fault = fault
         self.loop.step("C")

@@ -79,3 +79,16 @@ def test_a_consumer_that_fails_its_pings_after_a_processing_error_needs_the_faul
     again = run_schedule(faulty, witness.schedule, loops)
     again.discard()
     assert InterleaveProperty.NO_LOST_WAKEUP in again.violations
+
+
+def test_a_reader_that_loses_its_unhandled_reads_when_cancelled_needs_the_cancel_to_show() -> None:
+    # Without cancellation it is the real reader. Cancelled (KR) with an item read from the
+    # wire and not yet handled, it reports that item nowhere: a silent loss.
+    loops = Loops(reader=broken_loops.reader_forgets_what_it_read_when_cancelled, name="broken")
+    wire_only = Scenario.parse("capacity=1,cap=1,wire=2")
+    assert not explore_all(wire_only, loops).violations
+    cancelled = replace(wire_only, faults=("K",))
+    ex = explore_all(cancelled, loops)
+    witness = ex.violations[InterleaveProperty.NO_SILENT_LOSS]
+    assert format_schedule(witness.schedule) == "W:3.R.KR.C"  # to its end: checked there
+    assert "read from the wire" in witness.event.detail

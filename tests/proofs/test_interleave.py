@@ -163,12 +163,20 @@ def test_schedule_strings_round_trip_and_bad_ones_are_named() -> None:
     with pytest.raises(ValueError, match="cap must be an integer from 0 to 1000"):
         Scenario.parse("capacity=1,cap=-1,wire=1")
     assert str(Scenario.parse("capacity=1,cap=1,wire=1,faults=X+E")).endswith("faults=E+X")
-    with pytest.raises(ValueError, match="faults must name distinct fault steps of E\\+S\\+X"):
+    with pytest.raises(ValueError, match="faults must name distinct faults of E\\+S\\+X\\+K"):
         Scenario.parse("capacity=1,cap=1,wire=1,faults=E+Q")
     with pytest.raises(ValueError, match="got 'S\\+S'"):
         Scenario.parse("capacity=1,cap=1,wire=1,faults=S+S")
     with pytest.raises(ValueError, match="role X but scenario"):
         parse_replay("capacity=1,cap=1,wire=1,faults=E/X")
+    cancels = ["R", "KP1", "KC", "KR"]
+    assert parse_replay("capacity=1,cap=1,wire=1,producers=1,faults=K/R.KP1.KC.KR")[1] == cancels
+    with pytest.raises(ValueError, match="role KP2 but scenario"):
+        parse_replay("capacity=1,cap=1,wire=1,producers=1,faults=K/KP2")
+    with pytest.raises(ValueError, match="role KR but scenario"):
+        parse_replay("capacity=1,cap=1,wire=1,faults=E/KR")
+    with pytest.raises(ValueError, match="'K'"):
+        parse_schedule("W.K")
 
 
 def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -295,3 +303,51 @@ def test_a_slot_a_failing_parked_send_frees_after_close_is_no_lost_wake_up() -> 
     run.discard()
     ex = explore_all(scenario)
     assert ex.exhausted and ex.violations == {}
+
+
+CANCEL = Scenario.parse("capacity=1,cap=1,wire=2,producers=1,stop=1,faults=K")
+
+
+def test_cancellation_steps_are_offered_once_a_task_stands_at_an_await() -> None:
+    run = run_schedule(CANCEL, [])
+    assert run.runnable() == ["W", "R", "C", "P1"]  # nobody has started: nothing to cancel
+    run.step("R")
+    run.step("P1")
+    assert run.runnable()[-2:] == ["KR", "KP1"]
+    run.step("KP1")  # cancelled after its send: only one cancellation a run
+    assert run.world.producer_reports[0].sent == [101] and "KR" not in run.runnable()
+    run_to_end(run)
+    assert run.finished and not run.violations
+
+
+def test_a_cancelled_reader_reports_the_item_it_read_and_did_not_handle() -> None:
+    run = run_to_end(run_schedule(CANCEL, ["R", "W", "KR"]))
+    rr = run.world.reader_report
+    assert rr.end is ReaderEnd.CANCELLED and rr.unhandled == [1] and rr.accepted == []
+    assert not run.violations and run.world.consumer_report.end is ConsumerEnd.STOPPED
+
+
+def test_a_consumer_cancelled_while_processing_drops_its_receiver() -> None:
+    scenario = Scenario.parse("capacity=2,cap=1,wire=0,producers=3,faults=K")
+    run = run_schedule(scenario, ["P1", "C", "P1", "P1", "KC"])
+    cr = run.world.consumer_report
+    assert cr.end is ConsumerEnd.CANCELLED and cr.delivered == [101] and cr.discarded == [102, 103]
+    assert run.world.rx.status is ReceiverStatus.DROPPED and not run.world.processing
+    run_to_end(run)
+    assert not run.violations
+
+
+def test_a_send_cancelled_holding_its_slot_delivers_nothing_and_the_slot_goes_unannounced() -> None:
+    ex = explored(CANCEL)
+    assert ex.exhausted and ex.violations == {}
+    witness = ex.findings[Finding.CANCELLED_SLOT]
+    # The reader sends 1 and spills 2; P1 parks 101; the consumer takes 1 (the slot is
+    # reserved for P1) and pings; the reader's drain finds no room; P1 is cancelled: the
+    # slot is free, 2 waits in the backlog, and no ping is coming.
+    assert format_schedule(witness.schedule) == "W:2.R:2.P1.C.R.KP1"
+    run = run_schedule(CANCEL, witness.schedule)
+    p1 = run.world.producer_reports[0]
+    assert p1.sent == [] and p1.refused == [101] and run.world.tx.capacity() == 1
+    assert run.world.queue.backlog() == (2,) and not run.world.notify.has_permit
+    run.discard()
+    assert Finding.STRANDED in ex.findings

@@ -231,3 +231,24 @@ async def _reader_with(
         return rep
     finally:
         rep.left = list(queue.backlog())
+
+
+async def reader_forgets_what_it_read_when_cancelled(
+    source: AsyncIterable[int],
+    queue: BackpressureQueue[int],
+    tx: Sender[int],
+    notify: Notify,
+    *,
+    drain_all: bool = False,
+    report: ReaderReport[int] | None = None,
+) -> ReaderReport[int]:
+    """Broken: the real reader, but a cancellation loses the items it had read and not yet
+    handled without a word (they vanish from the wire and from every report)."""
+    from tidegate.impl.reader import run_reader
+
+    rep: ReaderReport[int] = report if report is not None else ReaderReport()
+    try:
+        return await run_reader(source, queue, tx, notify, drain_all=drain_all, report=rep)
+    except asyncio.CancelledError:
+        rep.unhandled.clear()
+        raise
