@@ -84,6 +84,9 @@ class CheckResult:
     seconds: float = 0.0
     details: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
+    coverage: str | None = None
+    """What the check reached of its subject's transitions, where that applies (e.g.
+    `64/64 protocol transitions (66 in the model)`); None elsewhere."""
 
 
 @dataclass(frozen=True)

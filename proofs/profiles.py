@@ -153,7 +153,7 @@ _FAULTS = DEFAULT_SCENARIOS[4]
 # the two left need a second parked producer or a close while one holds a reserved slot
 # (thousands of schedules more: default and thorough reach them).
 _QUICK_SCENARIOS = (
-    _TIGHT,
+    Scenario.parse("capacity=1,cap=1,wire=3,faults=E"),
     Scenario.parse("capacity=2,cap=1,wire=2,faults=E+S+X+K"),
     Scenario.parse("capacity=2,cap=1,wire=2,stop=1,faults=E+X+K"),
     Scenario.parse("capacity=1,cap=1,wire=1,producers=1,faults=K"),

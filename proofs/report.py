@@ -137,7 +137,7 @@ def summary_table(results: Sequence[CheckResult], plain: bool = False) -> Table:
     for r in results:
         table.add_row(
             r.name,
-            f"{r.cases:,} {r.unit}",
+            f"{r.cases:,} {r.unit}" + (f"\n{r.coverage}" if r.coverage else ""),
             f"{r.seconds:.1f}s",
             f"[{_style(r.verdict)}]{r.verdict.value}[/]",
         )

@@ -5,7 +5,11 @@ scenario (see `tidegate interleave`), the consumer's fault steps included where 
 scenario allows them, with the protocol model in lockstep. The
 check fails if a property breaks, if one of our variants shows a finding it
 claims to remove, or if the seed stops showing a finding it is known to show at
-those bounds (the explorer would have gone blind). It is inconclusive when the
+those bounds (the explorer would have gone blind), or if, every schedule explored,
+the model in lockstep never took a kind of step it reaches at those bounds on its
+own (the explorer skipped schedules): the result names the coverage, the model's
+kinds of step covered of those reachable at the profile's bounds
+(`tidegate.proofs.interleave.coverage`). It is inconclusive when the
 profile's budget of CPU seconds runs out first (`tidegate.proofs.profiles` sizes it).
 """
 
@@ -16,6 +20,7 @@ import time
 from tidegate.impl.variants import Variant
 from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.interleave.bounds import with_variant
+from tidegate.proofs.interleave.coverage import Coverage, describe, reachable_kinds
 from tidegate.proofs.interleave.explore import InterleaveExploration, explore_all, explore_random
 from tidegate.proofs.interleave.verdict import summarize
 from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops
@@ -49,6 +54,21 @@ def check_interleave(ctx: CheckContext, loops: Loops = REFERENCE_LOOPS) -> Check
     if missing and verdict is Verdict.PASS:
         verdict = Verdict.FAIL
         details += [f"the seed no longer shows '{f.value}' at these bounds" for f in missing]
+    coverage = None
+    if loops.is_reference:
+        exhaustive = explorations[: len(sizes.scenarios)]
+        coverage = Coverage(
+            frozenset(k for ex in exhaustive for k in ex.covered),
+            frozenset(reachable_kinds(sizes.scenarios)),
+        )
+        if coverage.missed and verdict is Verdict.PASS:
+            # Every schedule ran with the model in lockstep: it took every step it can take.
+            verdict = Verdict.FAIL
+            details.append(
+                "every schedule was explored, yet the model in lockstep never took "
+                + "; ".join(sorted(map(describe, coverage.missed)))
+                + " (reachable at these bounds): the explorer skipped schedules"
+            )
     return CheckResult(
         name="protocol: loops under every interleaving vs model",
         verdict=verdict,
@@ -56,4 +76,5 @@ def check_interleave(ctx: CheckContext, loops: Loops = REFERENCE_LOOPS) -> Check
         unit="schedules",
         details=details,
         findings=[f"protocol: {line}" for line in summary.findings],
+        coverage=None if coverage is None else str(coverage),
     )

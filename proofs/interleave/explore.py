@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tidegate.proofs.core import Budget
+from tidegate.proofs.interleave.coverage import Kind
 from tidegate.proofs.interleave.properties import Finding, InterleaveProperty
 from tidegate.proofs.interleave.run import Event, Run
 from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops, Scenario, abandon_worlds
@@ -51,8 +52,11 @@ class InterleaveExploration:
     seconds: float = 0.0
     violations: dict[InterleaveProperty, InterleaveWitness] = field(default_factory=dict)
     findings: dict[Finding, InterleaveWitness] = field(default_factory=dict)
+    covered: set[Kind] = field(default_factory=set)
+    """The protocol model's kinds of step taken in lockstep (none without the model)."""
 
     def absorb(self, run: Run) -> None:
+        self.covered |= run.covered
         for table, events in ((self.violations, run.violations), (self.findings, run.findings)):
             for what, event in events.items():
                 if what not in table:

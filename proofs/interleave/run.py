@@ -12,6 +12,7 @@ from tidegate.impl.reports import ReaderEnd
 from tidegate.model import protocol
 from tidegate.model.protocol import is_fault_step
 from tidegate.model.variants import Variant as ModelVariant
+from tidegate.proofs.interleave.coverage import Kind, kinds
 from tidegate.proofs.interleave.properties import (
     Finding,
     InterleaveProperty,
@@ -58,6 +59,8 @@ class Run:
                 scenario.faults,
             )
         self.schedule: list[str] = []
+        self.covered: set[Kind] = set()
+        """The kinds of step the model took in lockstep (`tidegate.proofs.interleave.coverage`)."""
         self.violations: dict[InterleaveProperty, Event] = {}
         self.findings: dict[Finding, Event] = {}
         self.finished = False
@@ -99,7 +102,8 @@ class Run:
         if role.startswith("KP") and _free(w) > free:
             self._cancel_freed = True  # a cancelled send gave its slot back: no ping says so
         if self.model is not None and check:
-            self.model = protocol.step(self.model, role)
+            before, self.model = self.model, protocol.step(self.model, role)
+            self.covered |= kinds(before, role, self.model)
         self._after_step(check)
 
     def _after_step(self, check: bool = True) -> None:

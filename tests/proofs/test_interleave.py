@@ -213,6 +213,7 @@ def test_the_verify_check_passes_at_quick_and_fails_when_a_finding_goes_missing(
     ctx = CheckContext(Profile.QUICK, 0, make_console())
     result = interleave_check.check_interleave(ctx)
     assert result.verdict is Verdict.PASS and result.cases > 100 and result.findings
+    assert result.coverage == "64/64 protocol transitions (66 in the model)"
     # The seed is expected to coalesce pings, but quick bounds are too small to show it.
     quick = PROFILES[Profile.QUICK]
     expecting = replace(
