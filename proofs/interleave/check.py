@@ -20,7 +20,7 @@ import time
 from tidegate.impl.variants import Variant
 from tidegate.proofs.core import CheckContext, CheckResult, Verdict
 from tidegate.proofs.interleave.bounds import with_variant
-from tidegate.proofs.interleave.coverage import Coverage, describe, reachable_kinds
+from tidegate.proofs.interleave.coverage import Coverage, describe_step, reachable_step_kinds
 from tidegate.proofs.interleave.explore import InterleaveExploration, explore_all, explore_random
 from tidegate.proofs.interleave.verdict import summarize
 from tidegate.proofs.interleave.world import REFERENCE_LOOPS, Loops
@@ -59,14 +59,14 @@ def check_interleave(ctx: CheckContext, loops: Loops = REFERENCE_LOOPS) -> Check
         exhaustive = explorations[: len(sizes.scenarios)]
         coverage = Coverage(
             frozenset(k for ex in exhaustive for k in ex.covered),
-            frozenset(reachable_kinds(sizes.scenarios)),
+            frozenset(reachable_step_kinds(sizes.scenarios)),
         )
         if coverage.missed and verdict is Verdict.PASS:
             # Every schedule ran with the model in lockstep: it took every step it can take.
             verdict = Verdict.FAIL
             details.append(
                 "every schedule was explored, yet the model in lockstep never took "
-                + "; ".join(sorted(map(describe, coverage.missed)))
+                + "; ".join(sorted(map(describe_step, coverage.missed)))
                 + " (reachable at these bounds): the explorer skipped schedules"
             )
     return CheckResult(

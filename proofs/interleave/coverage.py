@@ -9,7 +9,7 @@ storing the permit, or finding it stored), parks, fails an item's processing,
 stops, closes its receiver, ends; a producer sends, parks, resumes, fails,
 finishes, wakes the consumer; any of them is cancelled, at the await it stands at).
 Items, counts and which producer stepped are left
-out, so a few small scenarios reach every kind there is. `reachable_kinds`
+out, so a few small scenarios reach every kind there is. `reachable_step_kinds`
 searches the model alone over every schedule of some scenarios; a check that
 drives the model in lockstep collects the kinds of the steps it took (`kinds`),
 and covered against reachable says how much of the protocol it exercised.
@@ -41,7 +41,7 @@ Kind = tuple[str, str]
 _FAULT_WORDS = {"E": "its processing raises", "S": "is told to stop", "X": "closes its receiver"}
 
 
-KINDS: frozenset[Kind] = frozenset(
+STEP_KINDS: frozenset[Kind] = frozenset(
     (
         ("C", "end-of-stream"),
         ("C", "is cancelled parked"),
@@ -123,10 +123,10 @@ CATALOGUE_SCENARIOS = (
     "capacity=1,cap=1,wire=0,producers=2+1,faults=K",
     "capacity=2,cap=2,wire=4,variant=drain-first-all",
 )
-"""Small scenarios that together reach every kind of `KINDS` (in about 8,000 model states)."""
+"""Small scenarios that together reach every kind of `STEP_KINDS` (in about 8,000 model states)."""
 
 
-def describe(k: Kind) -> str:
+def describe_step(k: Kind) -> str:
     """One line for a person: `C: parks`."""
     return f"{k[0]}: {k[1]}"
 
@@ -268,7 +268,7 @@ def start_of(scenario: Scenario) -> ProtocolState:
     )
 
 
-def reachable_kinds(scenarios: Iterable[Scenario]) -> set[Kind]:
+def reachable_step_kinds(scenarios: Iterable[Scenario]) -> set[Kind]:
     """Every kind the protocol model takes in some schedule of some scenario (a search over
     the model's own states, every runnable role from each)."""
     found: set[Kind] = set()
@@ -291,7 +291,7 @@ def reachable_kinds(scenarios: Iterable[Scenario]) -> set[Kind]:
 class Coverage:
     """What a check's runs covered of the protocol model's kinds of step: `covered` (the
     steps the model took in lockstep), `reachable` (what the model alone reaches at the
-    check's bounds) and the whole catalogue, `KINDS`."""
+    check's bounds) and the whole catalogue, `STEP_KINDS`."""
 
     covered: frozenset[Kind]
     reachable: frozenset[Kind]
@@ -304,5 +304,5 @@ class Coverage:
     def __str__(self) -> str:
         return (
             f"{len(self.covered & self.reachable)}/{len(self.reachable)} protocol transitions "
-            f"({len(KINDS)} in the model)"
+            f"({len(STEP_KINDS)} in the model)"
         )

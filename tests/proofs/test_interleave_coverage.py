@@ -13,10 +13,10 @@ from tidegate.proofs.core import CheckContext, Profile, Verdict
 from tidegate.proofs.interleave.check import check_interleave
 from tidegate.proofs.interleave.coverage import (
     CATALOGUE_SCENARIOS,
-    KINDS,
+    STEP_KINDS,
     Coverage,
-    describe,
-    reachable_kinds,
+    describe_step,
+    reachable_step_kinds,
 )
 from tidegate.proofs.interleave.run import Run
 from tidegate.proofs.interleave.world import Scenario
@@ -24,10 +24,10 @@ from tidegate.proofs.profiles import PROFILES
 
 
 def test_the_catalogue_is_every_kind_of_step_the_model_takes() -> None:
-    found = reachable_kinds(Scenario.parse(s) for s in CATALOGUE_SCENARIOS)
-    assert found == KINDS, (
-        sorted(map(describe, found - KINDS)),
-        sorted(map(describe, KINDS - found)),
+    found = reachable_step_kinds(Scenario.parse(s) for s in CATALOGUE_SCENARIOS)
+    assert found == STEP_KINDS, (
+        sorted(map(describe_step, found - STEP_KINDS)),
+        sorted(map(describe_step, STEP_KINDS - found)),
     )
 
 
@@ -37,19 +37,19 @@ def test_quick_reaches_the_corners_and_almost_every_kind_of_step() -> None:
     assert any(s.producers for s in scenarios)  # a competing producer
     faults = {f for s in scenarios for f in s.faults}
     assert {"E", "S", "X", "K"} <= faults  # faults, a close, a cancel
-    reachable = reachable_kinds(scenarios)
+    reachable = reachable_step_kinds(scenarios)
     # Only a second parked producer's slot hand-over and a close while a slot is held for
     # a parked send are left to default's bounds (each costs thousands of schedules more).
-    assert sorted(map(describe, KINDS - reachable)) == [
+    assert sorted(map(describe_step, STEP_KINDS - reachable)) == [
         "P: is cancelled: its slot passes to the next parked send",
         "X: parked",
     ]
 
 
 def test_coverage_reads_covered_of_reachable_and_names_what_was_missed() -> None:
-    a, b, c = sorted(KINDS)[:3]
+    a, b, c = sorted(STEP_KINDS)[:3]
     coverage = Coverage(frozenset({a}), frozenset({a, b}))
-    assert str(coverage) == f"1/2 protocol transitions ({len(KINDS)} in the model)"
+    assert str(coverage) == f"1/2 protocol transitions ({len(STEP_KINDS)} in the model)"
     assert coverage.missed == {b} and c not in coverage.missed
 
 
