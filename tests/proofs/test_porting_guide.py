@@ -8,15 +8,17 @@ import pytest
 
 from tests.conftest import REPO
 from tidegate.proofs.conform.rules import RULES, Rule, showing
-from tidegate.proofs.protocol.traces import recorded_traces
+from tidegate.proofs.conform.task_rules import TASK_RULES
+from tidegate.proofs.protocol.traces import recorded_task_traces, recorded_traces
 
 GUIDE = (REPO / "PORTING.md").read_text(encoding="utf-8")
 TRACES = {t.id: t for t in recorded_traces()}
+TASK_TRACES = {t.id: t for t in recorded_task_traces()}
 
 
-def cited(rule: Rule) -> str:
+def cited(rule: Rule, recording: str = r"tokio-1-\d+") -> str:
     row = next(line for line in GUIDE.splitlines() if rule.sentence in line)
-    found = re.search(r"`(tokio-1-\d+)`", row)
+    found = re.search(rf"`({recording})`", row)
     assert found, f"no recording cited for: {rule.sentence}"
     return found.group(1)
 
@@ -25,6 +27,27 @@ def cited(rule: Rule) -> str:
 def test_cited_recording_shows_the_rule(rule: Rule) -> None:
     assert rule.sentence in GUIDE
     assert showing(rule, [TRACES[cited(rule)]]) == [cited(rule)]
+
+
+@pytest.mark.parametrize("rule", TASK_RULES, ids=[r.key for r in TASK_RULES])
+def test_cited_task_recording_shows_the_task_rule(rule: Rule) -> None:
+    recording = cited(rule, r"tokio-task-\d+-\d+")
+    assert showing(rule, [TASK_TRACES[recording]]) == [recording]
+
+
+def test_every_task_rule_is_a_row_of_its_own() -> None:
+    keys = [r.key for r in RULES + TASK_RULES]
+    assert len(set(keys)) == len(keys)
+    rows = [line for line in GUIDE.splitlines() if re.match(r"\| T\d+ \|", line)]
+    assert len(rows) == len(TASK_RULES)
+    for rule, row in zip(TASK_RULES, rows, strict=True):
+        assert rule.sentence in row
+
+
+def test_a_task_recording_that_does_not_show_a_task_rule_is_refused() -> None:
+    # tokio-task-11-0 closes the channel first: no send ever parks, no slot is reserved.
+    reserved = next(r for r in TASK_RULES if r.key == "slot-reserved")
+    assert showing(reserved, [TASK_TRACES["tokio-task-11-0"]]) == []
 
 
 def test_a_recording_that_does_not_show_a_rule_is_refused() -> None:
