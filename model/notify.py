@@ -53,7 +53,7 @@ def notify_one(n: NotifyState) -> NotifyState:
     A permit already stored stays one permit.
 
     post: not n.waiters or __return__ == NotifyState(n.permit, n.waiters[1:], n.picked + n.waiters[:1])
-    post: n.waiters or __return__ == NotifyState(True, (), n.picked)
+    post: len(n.waiters) > 0 or __return__ == NotifyState(True, (), n.picked)
     """
     if n.waiters:
         return NotifyState(n.permit, n.waiters[1:], n.picked + n.waiters[:1])

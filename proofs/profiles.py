@@ -50,6 +50,10 @@ class CrosshairSizes:
     subjects with tasks CrossHair builds too slowly for a small budget; `classes` also checks
     that the classes' methods keep their invariants (CrossHair may not even build them
     within a tiny budget). A budget with `task_free` searches subjects without tasks.
+    `task_transitions`, where `task_modules` is False, is the budget of a run of its own over
+    the task transitions (`tidegate.model.tasks`), on small subjects with tasks built valid
+    (`crosshair.small_tasks`), so that every profile searches them; `task_functions` names
+    the ones searched (all of them when empty).
     `diffbehavior` is the CPU seconds the search for a program on which model and
     implementation differ may take; `diffbehavior_in_verify` says whether `verify` runs it
     (minutes: thorough only)."""
@@ -58,6 +62,8 @@ class CrosshairSizes:
     every_module: bool
     task_modules: bool
     classes: bool
+    task_transitions: CrosshairBudget | None
+    task_functions: tuple[str, ...]
     diffbehavior: float
     diffbehavior_in_verify: bool
 
@@ -182,6 +188,8 @@ PROFILES: dict[Profile, Sizes] = {
             every_module=False,
             task_modules=False,
             classes=False,
+            task_transitions=CrosshairBudget(per_condition=0.8, overall=60.0, small_tasks=True),
+            task_functions=("send", "recv", "poll", "cancel"),
             diffbehavior=10.0,
             diffbehavior_in_verify=False,
         ),
@@ -204,6 +212,8 @@ PROFILES: dict[Profile, Sizes] = {
             every_module=True,
             task_modules=False,
             classes=True,
+            task_transitions=CrosshairBudget(per_condition=1.5, overall=300.0, small_tasks=True),
+            task_functions=(),
             diffbehavior=30.0,
             diffbehavior_in_verify=False,
         ),
@@ -235,6 +245,8 @@ PROFILES: dict[Profile, Sizes] = {
             every_module=True,
             task_modules=True,
             classes=True,
+            task_transitions=None,
+            task_functions=(),
             diffbehavior=240.0,
             diffbehavior_in_verify=True,
         ),

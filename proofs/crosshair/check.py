@@ -55,7 +55,11 @@ MODEL_MODULES = (
 
 TASK_MODULES = ("tidegate.model.tasks", "tidegate.model.parked", "tidegate.model.notify")
 """The asynchronous half's modules: their contracts need subjects with tasks, which CrossHair
-builds too slowly for the quick and default budgets; thorough checks them."""
+builds too slowly for the quick and default budgets; thorough checks them. Quick and default
+check the task transitions (`TASK_TRANSITIONS`) over small subjects with tasks instead."""
+
+TASK_TRANSITIONS = "tidegate.model.tasks"
+"""The task operations' transitions, searched in every profile."""
 
 
 def model_modules(every_module: bool, task_modules: bool = True) -> list[str]:
@@ -70,9 +74,11 @@ def model_modules(every_module: bool, task_modules: bool = True) -> list[str]:
 
 
 def check_crosshair(ctx: CheckContext) -> CheckResult:
-    """CrossHair over the model's contracts, sized by the profile."""
+    """CrossHair over the model's contracts, sized by the profile; where the profile
+    leaves out the task modules, a second run over the task transitions on small
+    subjects with tasks, its conditions counted and judged with the first's."""
     sizes = PROFILES[ctx.profile].crosshair
-    return crosshair_result(
+    result = crosshair_result(
         "crosshair (model contracts)",
         contract_targets(
             model_modules(sizes.every_module, sizes.task_modules), classes=sizes.classes
@@ -80,6 +86,29 @@ def check_crosshair(ctx: CheckContext) -> CheckResult:
         sizes.contracts,
         ctx,
     )
+    if sizes.task_transitions is None:
+        return result
+    wanted = {f"{TASK_TRANSITIONS}.{name}" for name in sizes.task_functions}
+    tasks = crosshair_result(
+        "crosshair (task transitions)",
+        [
+            target
+            for target in contract_targets([TASK_TRANSITIONS], classes=False)
+            if not wanted or target[0] in wanted
+        ],
+        sizes.task_transitions,
+        ctx,
+    )
+    return combined(result, tasks, "task transitions, on small subjects with tasks:")
+
+
+def combined(first: CheckResult, second: CheckResult, heading: str) -> CheckResult:
+    """`first` and `second` as one result: the worse verdict (FAIL, then INCONCLUSIVE), the
+    cases added, `second`'s details after `heading`."""
+    order = (Verdict.PASS, Verdict.INCONCLUSIVE, Verdict.FAIL)
+    worse = max(first.verdict, second.verdict, key=order.index)
+    details = [*first.details, *([heading, *second.details] if second.details else [])]
+    return CheckResult(first.name, worse, first.cases + second.cases, first.unit, 0.0, details)
 
 
 def crosshair_result(

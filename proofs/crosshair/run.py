@@ -50,6 +50,9 @@ PLUGIN = Path(__file__).with_name("plugin.py")
 TASK_FREE_PLUGIN = Path(__file__).with_name("task_free_plugin.py")
 """Makes CrossHair build subjects without tasks (see `task_free.py`)."""
 
+SMALL_TASKS_PLUGIN = Path(__file__).with_name("small_tasks_plugin.py")
+"""Makes CrossHair build small, valid subjects with tasks (see `small_tasks.py`)."""
+
 _ITERATIONS = re.compile(r"attempted (\d+) iterations")
 _LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<level>info|error|warning): (?P<msg>.*)$")
 # CrossHair reports one line per post: or inv: condition; pre: lines are assumptions.
@@ -113,13 +116,24 @@ class CrosshairBudget:
     """How hard CrossHair works: CPU seconds per condition and per path, wall seconds overall.
 
     `task_free` loads `task_free_plugin.py`: every subject CrossHair builds then has
-    no task, which a budget too small to build subjects with tasks needs."""
+    no task, which a budget too small to build subjects with tasks needs.
+    `small_tasks` loads `small_tasks_plugin.py` instead: every subject is a small one with
+    tasks, built valid (for the task transitions within such a budget)."""
 
     per_condition: float
     overall: float
     workers: int = 2
     per_path: float | None = None
     task_free: bool = False
+    small_tasks: bool = False
+
+    @property
+    def plugins(self) -> tuple[Path, ...]:
+        """The plugins loaded after `plugin.py`."""
+        return (
+            *((TASK_FREE_PLUGIN,) if self.task_free else ()),
+            *((SMALL_TASKS_PLUGIN,) if self.small_tasks else ()),
+        )
 
 
 def contract_targets(modules: Sequence[str], classes: bool = True) -> list[tuple[str, int]]:
@@ -157,7 +171,7 @@ def share_out(targets: Sequence[tuple[str, int]], workers: int) -> list[list[str
 
 
 def _crosshair(
-    subcommand: str, per_condition: float, *arguments: str, task_free: bool = False
+    subcommand: str, per_condition: float, *arguments: str, plugins: Sequence[Path] = ()
 ) -> list[str]:
     """`python -u -m crosshair SUBCOMMAND` with the plugin(s) and the per-condition budget.
 
@@ -170,7 +184,7 @@ def _crosshair(
         subcommand,
         "--extra_plugin",
         str(PLUGIN),
-        *([str(TASK_FREE_PLUGIN)] if task_free else []),
+        *map(str, plugins),
         f"--per_condition_timeout={per_condition}",
         *arguments,
     ]
@@ -181,7 +195,7 @@ def crosshair_command(targets: Sequence[str], budget: CrosshairBudget) -> list[s
     options = ["--analysis_kind=PEP316", "--report_all"]
     if budget.per_path is not None:
         options.append(f"--per_path_timeout={budget.per_path}")
-    return _crosshair("check", budget.per_condition, *options, *targets, task_free=budget.task_free)
+    return _crosshair("check", budget.per_condition, *options, *targets, plugins=budget.plugins)
 
 
 def run_crosshair(
