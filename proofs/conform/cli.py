@@ -186,8 +186,10 @@ def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "reachable transition (capacity, cap, buffer length, backlog length, receiver, "
         "operation) for capacity 1..--max-capacity and cap 0..--max-cap, then --runs long "
         "random runs at wide bounds (capacity up to 72, cap up to 72, items over the whole "
-        "signed 64-bit range). jsonl: PROTOCOL.md trace lines in FILE. itf: one ITF JSON file "
-        "per trace (Apalache/Quint ADR-015) in the directory FILE.",
+        "signed 64-bit range). With --tasks, then traces that mix the task operations of v2 "
+        "(send, recv, notified, notify_one, poll, cancel) with v1 ones. jsonl: PROTOCOL.md "
+        "trace lines in FILE. itf: one ITF JSON file per trace (Apalache/Quint ADR-015) in the "
+        "directory FILE.",
     )
     g.add_argument(
         "--out",
@@ -198,6 +200,12 @@ def _register_traces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "replaced, any other file makes it refuse)",
     )
     g.add_argument("--format", choices=["jsonl", "itf"], default="jsonl")
+    g.add_argument(
+        "--tasks",
+        action="store_true",
+        help="also write traces with tasks (v2): 4 random runs of 60 steps at each (capacity, "
+        "cap) and --runs long ones (default: v1 only, for ports that speak v1 only)",
+    )
     g.add_argument("--seed", type=int, default=0)
     g.add_argument(
         "--max-capacity",
@@ -248,7 +256,14 @@ def run_traces(args: argparse.Namespace) -> Verdict:
     try:
         with progress(console, "traces", None) as tick:
             traces = suite_traces(
-                capacity, cap, int(args.runs), int(args.max_steps), args.seed, tally, budget
+                capacity,
+                cap,
+                int(args.runs),
+                int(args.max_steps),
+                args.seed,
+                tally,
+                budget,
+                tasks=bool(args.tasks),
             )
             for trace in traces:
                 sink(trace)
@@ -266,7 +281,9 @@ def run_traces(args: argparse.Namespace) -> Verdict:
     console.print(
         f"wrote {written} traces ({steps:,} steps) to {out} ({args.format}): "
         f"{tally.covered}/{tally.transitions} reachable transitions at capacity "
-        f"1-{capacity}, cap 0-{cap}, and {tally.runs} long random runs\n"
+        f"1-{capacity}, cap 0-{cap}, and {tally.runs} long random runs"
+        + (f", then {tally.task_traces} traces with tasks (v2)" if args.tasks else "")
+        + "\n"
         f"  ({TRANSITIONS}; conform counts coarser kinds)",
         markup=False,
     )

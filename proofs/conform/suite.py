@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import kinds_of, reachable, transition_of
 from tidegate.proofs.conform.generate import coverage_cases, random_case
+from tidegate.proofs.conform.task_runs import task_run
 from tidegate.proofs.core import Budget
 from tidegate.proofs.protocol.traces import Trace
 
@@ -35,6 +36,15 @@ class Suite:
     """(capacity, cap) pairs whose coverage traces are all made."""
     runs: int = 0
     """Long random runs made."""
+    task_traces: int = 0
+    """Traces that mix task operations (v2) with v1 ones, made (with `tasks` only)."""
+
+
+TASK_RUNS_PER_PAIR = 4
+"""With tasks: random runs of `TASK_RUN_STEPS` steps mixing tasks, at each (capacity, cap)."""
+TASK_RUN_STEPS = 60
+TASK_RUN_BOUND = 5
+"""With tasks: the largest capacity and cap of the long task runs (as in the recordings)."""
 
 
 def suite_traces(
@@ -45,9 +55,14 @@ def suite_traces(
     seed: int,
     tally: Suite,
     budget: Budget | None = None,
+    tasks: bool = False,
 ) -> Iterator[Trace]:
     """Coverage traces for capacity 1..max_capacity, cap 0..max_cap, pair by pair, then
     `runs` random runs; counts go to `tally` as they are made (its `traces` stay empty).
+    With `tasks`, then traces that mix the task operations (v2) with v1 ones
+    (`task_runs.task_run`): `TASK_RUNS_PER_PAIR` at each pair, and `runs` of up to
+    `max_steps` steps at capacity 1..5, cap 0..5. Without, the suite is v1 only, as
+    before, for ports that speak v1 only.
 
     Raises BudgetExhausted when `budget` runs out between two traces (or inside a long
     random run)."""
@@ -75,10 +90,43 @@ def suite_traces(
         case = random_case(rng, index, max_steps, budget)
         yield case.to_trace(f"gen-{seed}-run-{index}")
         tally.runs += 1
+    if tasks:
+        yield from _task_traces(max_capacity, max_cap, runs, max_steps, seed, tally, budget)
 
 
-def generate_suite(max_capacity: int, max_cap: int, runs: int, max_steps: int, seed: int) -> Suite:
+def _task_traces(
+    max_capacity: int,
+    max_cap: int,
+    runs: int,
+    max_steps: int,
+    seed: int,
+    tally: Suite,
+    budget: Budget | None,
+) -> Iterator[Trace]:
+    rng = random.Random(f"tidegate-task-suite-{seed}")
+    for capacity in range(1, max_capacity + 1):
+        for cap in range(max_cap + 1):
+            for _ in range(TASK_RUNS_PER_PAIR):
+                if budget is not None:
+                    budget.check()
+                trace_id = f"gen-{seed}-task-{tally.task_traces}"
+                yield task_run(rng, trace_id, capacity, cap, TASK_RUN_STEPS)
+                tally.task_traces += 1
+    for index in range(runs):
+        if budget is not None:
+            budget.check()
+        capacity, cap = rng.randint(1, TASK_RUN_BOUND), rng.randint(0, TASK_RUN_BOUND)
+        steps = rng.randint(1, max_steps)
+        yield task_run(rng, f"gen-{seed}-taskrun-{index}", capacity, cap, steps)
+        tally.task_traces += 1
+
+
+def generate_suite(
+    max_capacity: int, max_cap: int, runs: int, max_steps: int, seed: int, tasks: bool = False
+) -> Suite:
     """The whole suite of `suite_traces` in memory: its traces and counts."""
     suite = Suite()
-    suite.traces = list(suite_traces(max_capacity, max_cap, runs, max_steps, seed, suite))
+    suite.traces = list(
+        suite_traces(max_capacity, max_cap, runs, max_steps, seed, suite, tasks=tasks)
+    )
     return suite
