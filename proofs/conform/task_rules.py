@@ -13,26 +13,26 @@ from tidegate.model import CLOSED, EMPTY, OK, Answer, Ok, Op, OpName, Pending, T
 from tidegate.model import ReceiverState as Rs
 from tidegate.proofs.conform.rules import Rule
 
-S = model.Subject
-Step = Op | TaskOp
+_S = model.Subject
+_Step = Op | TaskOp
 SEND, RECV, POLL, CANCEL = TaskOpName.SEND, TaskOpName.RECV, TaskOpName.POLL, TaskOpName.CANCEL
 
 
-def _task(o: Step) -> int | None:
+def _task(o: _Step) -> int | None:
     return o.task if isinstance(o, TaskOp) else None
 
 
-def _waiting(b: S, o: Step) -> bool:
+def _waiting(b: _S, o: _Step) -> bool:
     """`o` names a parked send still waiting for a slot in `b`."""
     return any(p.task == _task(o) for p in b.channel.waiting)
 
 
-def _reserved(b: S, o: Step) -> bool:
+def _reserved(b: _S, o: _Step) -> bool:
     """`o` names a parked send holding a reserved slot in `b`."""
     return any(p.task == _task(o) for p in b.channel.reserved)
 
 
-def _receives(b: S, o: Step) -> bool:
+def _receives(b: _S, o: _Step) -> bool:
     """`o` is a `recv`, or a poll of a pending `recv` task."""
     return o.name is RECV or (o.name is POLL and _task(o) in b.receives)
 
@@ -41,7 +41,7 @@ def _item(a: Answer) -> bool:
     return isinstance(a, Ok) and type(a.value) is int
 
 
-def _hands_over(b: S, o: Step, a: Answer, n: S) -> bool:
+def _hands_over(b: _S, o: _Step, a: Answer, n: _S) -> bool:
     """A receive took an item while sends waited: the slot went to the first of them."""
     took = (o.name is OpName.TRY_RECV or _receives(b, o)) and _item(a)
     return (
