@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import kinds_of, reachable, transition_of
 from tidegate.proofs.conform.generate import coverage_cases, random_case
-from tidegate.proofs.conform.task_runs import task_run
+from tidegate.proofs.conform.task_runs import mixed_task_trace
 from tidegate.proofs.core import Budget
 from tidegate.proofs.protocol.traces import Trace
 
@@ -41,9 +41,9 @@ class Suite:
 
 
 TASK_RUNS_PER_PAIR = 4
-"""With tasks: random runs of `TASK_RUN_STEPS` steps mixing tasks, at each (capacity, cap)."""
-TASK_RUN_STEPS = 60
-TASK_RUN_BOUND = 5
+"""With tasks: random runs of `SUITE_TASK_STEPS` steps mixing tasks, at each (capacity, cap)."""
+SUITE_TASK_STEPS = 60
+SUITE_TASK_BOUND = 5
 """With tasks: the largest capacity and cap of the long task runs (as in the recordings)."""
 
 
@@ -60,7 +60,7 @@ def suite_traces(
     """Coverage traces for capacity 1..max_capacity, cap 0..max_cap, pair by pair, then
     `runs` random runs; counts go to `tally` as they are made (its `traces` stay empty).
     With `tasks`, then traces that mix the task operations (v2) with v1 ones
-    (`task_runs.task_run`): `TASK_RUNS_PER_PAIR` at each pair, and `runs` of up to
+    (`task_runs.mixed_task_trace`): `TASK_RUNS_PER_PAIR` at each pair, and `runs` of up to
     `max_steps` steps at capacity 1..5, cap 0..5. Without, the suite is v1 only, as
     before, for ports that speak v1 only.
 
@@ -110,14 +110,14 @@ def _task_traces(
                 if budget is not None:
                     budget.check()
                 trace_id = f"gen-{seed}-task-{tally.task_traces}"
-                yield task_run(rng, trace_id, capacity, cap, TASK_RUN_STEPS)
+                yield mixed_task_trace(rng, trace_id, capacity, cap, SUITE_TASK_STEPS)
                 tally.task_traces += 1
     for index in range(runs):
         if budget is not None:
             budget.check()
-        capacity, cap = rng.randint(1, TASK_RUN_BOUND), rng.randint(0, TASK_RUN_BOUND)
+        capacity, cap = rng.randint(1, SUITE_TASK_BOUND), rng.randint(0, SUITE_TASK_BOUND)
         steps = rng.randint(1, max_steps)
-        yield task_run(rng, f"gen-{seed}-taskrun-{index}", capacity, cap, steps)
+        yield mixed_task_trace(rng, f"gen-{seed}-taskrun-{index}", capacity, cap, steps)
         tally.task_traces += 1
 
 

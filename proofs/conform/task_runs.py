@@ -1,6 +1,6 @@
 """Random runs that mix the task operations (v2) with v1 ones, as traces judged by the model.
 
-`task_run` walks the model from `new(capacity, cap)`: at each step it issues
+`mixed_task_trace` walks the model from `new(capacity, cap)`: at each step it issues
 an operation the model enables there (`tidegate.model.enabled`,
 `enabled_tasks`; `poll` and `cancel` name one of `pollable_tasks`), a task
 operation about half the time, and records the model's answer; the receiver
@@ -22,7 +22,9 @@ _ITEM_BASE = {OpName.ENQUEUE_OR_SEND: 0, OpName.TRY_SEND: 1000, TaskOpName.SEND:
 _ENDS = (OpName.CLOSE, OpName.DROP_RECEIVER)
 
 
-def task_run(rng: random.Random, trace_id: str, capacity: int, cap: int, steps: int) -> Trace:
+def mixed_task_trace(
+    rng: random.Random, trace_id: str, capacity: int, cap: int, steps: int
+) -> Trace:
     """A trace of `steps` operations from `new(capacity, cap)`, tasks mixed with v1 (see the
     module docstring); its results are the model's answers."""
     state = model.new(capacity, cap)
