@@ -95,6 +95,22 @@ def test_bad_sizes_are_refused_naming_the_form(text: str) -> None:
         parse_size(text)
 
 
+def test_sizes_take_a_byte_suffix_fractions_and_stop_below_two_to_the_63() -> None:
+    """Mutation: kills core.parse_size's mutants (the `B` suffix lost, a fraction of a unit
+    refused, the bound 2**63 moved)."""
+    assert [parse_size(t) for t in ("2kB", "1kb", " 3 MB ", "0.5k", "7B")] == [
+        2048,
+        1024,
+        3 << 20,
+        512,
+        7,
+    ]
+    assert parse_size("8388607t") == (2**23 - 1) << 40
+    for text in ("8388608t", "10000000t", str(2**63)):  # 2**63 bytes and more
+        with pytest.raises(ValueError, match="is not a size > 0"):
+            parse_size(text)
+
+
 def test_sizes_show_in_binary_units() -> None:
     assert show_size(3 << 29) == "1.5 GiB"
     assert show_size(300) == "300 B"

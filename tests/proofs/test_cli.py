@@ -15,12 +15,15 @@ from rich.console import Console
 from tests.conftest import SHARED
 from tidegate.proofs.cli import exit_code, main, number
 from tidegate.proofs.core import (
+    AdapterFailure,
     CheckContext,
     CheckResult,
     ExitCode,
     Profile,
     TidegateError,
     Verdict,
+    interrupted,
+    note_interrupt,
 )
 from tidegate.proofs.protocol.data import PROTOCOL, shipped
 from tidegate.proofs.verify import run_checks
@@ -157,3 +160,34 @@ def test_the_package_runs_as_a_module() -> None:
         check=False,
     )
     assert done.returncode == 0 and done.stdout.strip().endswith("PROTOCOL.md")
+
+
+def _replay_raises(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    def raises(*args: object) -> Verdict:
+        raise exc
+
+    monkeypatch.setattr("tidegate.proofs.recordings.cli.run_replay", raises)
+
+
+def test_how_a_command_ends_is_its_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mutation: kills cli.main's and cli.exit_code's mutants (an adapter failure, running
+    out of memory, a closed pipe or an earlier interrupt turned into another exit code or
+    message)."""
+    _replay_raises(monkeypatch, AdapterFailure("the adapter died"))
+    assert main(["replay"]) == 4
+    assert capsys.readouterr().err == "tidegate replay: error: the adapter died\n"
+    assert exit_code(AdapterFailure("x")) is ExitCode.ADAPTER_FAILED
+    _replay_raises(monkeypatch, MemoryError())
+    assert main(["replay"]) == ExitCode.INCONCLUSIVE
+    assert capsys.readouterr().err == (
+        "out of memory: stopped before the bounds were covered (inconclusive)\n"
+    )
+    _replay_raises(monkeypatch, BrokenPipeError())
+    assert main(["replay"]) == ExitCode.INCONCLUSIVE
+    assert capsys.readouterr().err == ""
+    monkeypatch.undo()
+    note_interrupt()  # left over from an earlier command of this process: forgotten
+    assert main(["replay", "--subject", "model"]) == ExitCode.OK
+    assert not interrupted()

@@ -7,22 +7,35 @@ import os
 import random
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.support.adapters import PORT
-from tidegate.model import OK, Ok, Op, OpName
+from tidegate import model
+from tidegate.model import CLOSED, EMPTY, OK, QUEUE_FULL, Ok, Op, OpName, Pending
 from tidegate.proofs.cli import main
 from tidegate.proofs.conform.cases import Case
-from tidegate.proofs.conform.coverage import SMALL_BOUNDS, CoverageKind, kinds_of, reachable_kinds
+from tidegate.proofs.conform.coverage import (
+    SMALL_BOUNDS,
+    CoverageKind,
+    answer_class,
+    kind_of,
+    kinds_of,
+    reachable,
+    reachable_kinds,
+    shape,
+    transition_of,
+)
 from tidegate.proofs.conform.deep import DEEP_RUNS
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
 from tidegate.proofs.conform.probes import PROBES
 from tidegate.proofs.conform.report import step_table
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.conform.session import Settings, conform
+from tidegate.proofs.conform.shrink import shrink_mismatch
 from tidegate.proofs.core import ExitCode, Verdict
 from tidegate.proofs.protocol.adapter import Breach
 from tidegate.proofs.protocol.subjects import make_runner
@@ -247,3 +260,111 @@ def test_v2_is_checked_unless_every_task_operation_is_unsupported() -> None:
     v2 = conform(f"{SERVE} model", settings)
     assert v2.error is None and v2.found is None and not v2.v1_only
     assert [(p.name, p.cases) for p in v2.phases] == [("task runs", 3)]
+
+
+def test_answers_fall_into_their_coverage_classes() -> None:
+    """Mutation: kills conform.coverage.answer_class's mutants (a class renamed or merged:
+    0 is an int, not null; False is not true)."""
+    assert [
+        answer_class(a)
+        for a in (Ok(None), Ok(True), Ok(False), Ok(0), Ok(7), Pending(3), CLOSED, QUEUE_FULL)
+    ] == ["ok null", "ok true", "ok false", "ok int", "ok int", "pending", "Closed", "QueueFull"]
+
+
+def test_a_kind_is_the_abstract_state_the_operation_and_the_answer_class() -> None:
+    """Mutation: kills conform.coverage's _level, shape, kind_of, transition_of and
+    CoverageKind.__str__ mutants (a level off by one, a part of the state swapped)."""
+    state = model.new(3, 2)
+    kinds = []
+    for op in [enq(1), enq(2), enq(3), enq(4), enq(5), Op(OpName.CLOSE)]:
+        kinds.append(kind_of(state, op, model.apply(state, op)[1]))
+        state = model.apply(state, op)[0]
+    assert [(k.buffer, k.backlog, k.receiver, k.answer) for k in kinds] == [
+        ("empty", "empty", "open", "ok null"),
+        ("partial", "empty", "open", "ok null"),
+        ("partial", "empty", "open", "ok null"),
+        ("full", "empty", "open", "ok null"),
+        ("full", "partial", "open", "ok null"),
+        ("full", "full", "open", "ok null"),
+    ]
+    assert shape(state) == ("full", "full", "closed")
+    assert shape(model.new(1, 0)) == ("empty", "empty", "open")
+    assert str(kinds[4]) == (
+        "enqueue_or_send -> ok null (buffer full, backlog partial, receiver open)"
+    )
+    assert transition_of(state, enq(6), QUEUE_FULL) == (3, 2, 3, 2, "closed", "enqueue_or_send")
+
+
+def test_every_reachable_kind_comes_with_a_shortest_case_of_fresh_items() -> None:
+    """Mutation: kills conform.coverage.reachable's mutants (a depth-first search, which finds
+    longer cases; items reused; a kind credited to the wrong case; kinds_of's key)."""
+    targets = reachable_kinds()
+    for kind, case in targets.items():
+        *before, last = case.ops
+        state = model.new(case.capacity, case.cap)
+        for op in before:
+            state = model.apply(state, op)[0]
+        assert kind_of(state, last, model.apply(state, last)[1]) == kind
+        items = [op.item for op in case.ops if op.item is not None]
+        assert items == sorted(set(items)) and all(0 < i <= len(case.ops) for i in items)
+    assert sum(len(case.ops) for case in targets.values()) == 665
+    assert max(len(case.ops) for case in targets.values()) == 6
+    assert Counter(k.receiver for k in targets) == {"open": 82, "closed": 81, "dropped": 18}
+    # Breadth first: the shortest cases, 2,082 steps for the 312 transitions at capacity 3,
+    # cap 3 (a depth-first search finds cases 2,190 steps long in all).
+    per_transition = reachable([(3, 3)], transition_of)
+    assert (len(per_transition), sum(len(c.ops) for c in per_transition.values())) == (312, 2082)
+    case = Case(2, 1, (enq(1), Op(OpName.TRY_RECV)))
+    assert kinds_of(case, transition_of) == {
+        (2, 1, 0, 0, "open", "enqueue_or_send"),
+        (2, 1, 1, 0, "open", "try_recv"),
+    }
+
+
+def enq(item: int) -> Op:
+    return Op(OpName.ENQUEUE_OR_SEND, item)
+
+
+def _port_losing_the_second_item(case: Case) -> Mismatch | None:
+    """A port whose try_recv answers Empty once the channel held two items at once: the
+    mismatch at its first wrong answer, cut there, as `conform` reports one."""
+    expected = [OK, *case.expected()]
+    state = model.new(case.capacity, case.cap)
+    for at, op in enumerate(case.ops):
+        wrong = op.name is OpName.TRY_RECV and len(state.channel.buffer) >= 2
+        if wrong:
+            cut = Case(case.capacity, case.cap, case.ops[: at + 1])
+            return Mismatch(cut, tuple(expected[: at + 2]), (*expected[: at + 1], EMPTY))
+        state = model.apply(state, op).state
+    return None
+
+
+def test_shrinking_keeps_only_smaller_failures_of_the_same_kind() -> None:
+    """Mutation: kills conform.shrink's _Shrinker.attempt, _case_size and shrink_mismatch
+    mutants (a larger or different failure kept, a candidate run twice, the rounds cut)."""
+    ops = [enq(i) if i % 3 else Op(OpName.TRY_DRAIN_ONE) for i in range(100, 140)]
+    long = Case(9, 7, (*ops, Op(OpName.LEN), Op(OpName.TRY_RECV)))
+    found = _port_losing_the_second_item(long)
+    assert found is not None and len(found.case.ops) > 20
+    runs: list[Case] = []
+
+    def test(case: Case) -> Mismatch | None:
+        runs.append(case)
+        return _port_losing_the_second_item(case)
+
+    best, attempts, complete = shrink_mismatch(found, test)
+    assert best.case == Case(2, 0, (enq(1), enq(2), Op(OpName.TRY_RECV)))
+    assert best == _port_losing_the_second_item(best.case) and complete
+    # Each candidate runs once; 41 runs (a pass that reports progress it did not make, or
+    # hides progress it made, runs more or fewer).
+    assert attempts == len(runs) == len(set(runs)) == 41
+    # A failure of another kind (a breach) is no smaller failure of this one: never kept.
+    breach = replace(found, answers=found.answers[:-1], breach=Breach.EXITED, error="exited")
+    assert shrink_mismatch(found, lambda case: breach).mismatch == found
+    # Nor is a larger failure of the same kind (an adapter failing later than it did).
+    later = Case(long.capacity, long.cap, (*found.case.ops, Op(OpName.LEN)))
+    larger = replace(found, case=later, expected=(*found.expected, OK))
+    assert shrink_mismatch(found, lambda case: larger).mismatch == found
+    # Its budget counts the runs: an int is that many runs.
+    few = shrink_mismatch(found, test, 3)
+    assert (few.runs, few.complete) == (3, False) and len(few.mismatch.case.ops) < 30

@@ -13,10 +13,13 @@ from rich.console import Console
 
 import tidegate.model.subject
 from tidegate.proofs.core import CheckContext, Profile, Verdict
-from tidegate.proofs.crosshair.check import MODEL_MODULES, crosshair_result
+from tidegate.proofs.crosshair.check import MODEL_MODULES, crosshair_result, diff_result, verdict
 from tidegate.proofs.crosshair.run import (
+    Condition,
     CrosshairBudget,
     CrosshairOutcome,
+    CrosshairReport,
+    DiffOutcome,
     contract_targets,
     parse_line,
     share_out,
@@ -85,3 +88,41 @@ def test_share_out_balances_conditions_and_drops_empty_shares() -> None:
     shares = share_out([("a", 10), ("b", 6), ("c", 5), ("d", 1)], 2)
     assert sorted(map(sorted, shares)) == [["a", "d"], ["b", "c"]]
     assert share_out([("a", 3)], 4) == [["a"]]
+
+
+def _report(*outcomes: CrosshairOutcome, complete: bool = True) -> CrosshairReport:
+    conditions = [Condition("subject.py", i, o, "post: x") for i, o in enumerate(outcomes)]
+    return CrosshairReport(conditions, expected=len(outcomes), complete=complete)
+
+
+def test_a_report_is_a_pass_only_when_complete_with_every_condition_checked() -> None:
+    """Mutation: kills crosshair.check.verdict's mutants (a counterexample, an unmet
+    precondition or an incomplete run judged otherwise)."""
+    confirmed, explored = CrosshairOutcome.CONFIRMED, CrosshairOutcome.EXPLORED
+    unmet, broken = CrosshairOutcome.UNMET, CrosshairOutcome.COUNTEREXAMPLE
+    assert verdict(_report(confirmed, explored)) is Verdict.PASS
+    assert verdict(_report(confirmed, broken)) is Verdict.FAIL
+    assert verdict(_report(broken, complete=False)) is Verdict.FAIL
+    assert verdict(_report(confirmed, unmet)) is Verdict.INCONCLUSIVE
+    assert verdict(_report(confirmed, complete=False)) is Verdict.INCONCLUSIVE
+    assert verdict(_report(unmet, broken)) is Verdict.FAIL
+
+
+def test_diffbehavior_fails_only_on_a_program_shown() -> None:
+    """Mutation: kills crosshair.check.diff_result's mutants (exit codes, the "Given:" test,
+    the details of each verdict)."""
+    given = "Given: (1, 2),\n  model returns 1\n  impl returns 2\n... found after 7 iterations"
+    passed = diff_result("diff", DiffOutcome(0, "No differences found. (attempted 12 iterations)"))
+    assert (passed.verdict, passed.cases, passed.details) == (Verdict.PASS, 12, [])
+    assert passed.unit == "iterations"
+    failed = diff_result("diff", DiffOutcome(1, given))
+    assert failed.verdict is Verdict.FAIL and failed.name == "diff"
+    assert failed.details == given.splitlines()
+    error = diff_result("diff", DiffOutcome(1, "a\nb\nc\nTypeError: boom\n"))
+    assert error.verdict is Verdict.INCONCLUSIVE
+    assert error.details == ["crosshair exited with 1", "b", "c", "TypeError: boom"]
+    other = diff_result("diff", DiffOutcome(2, given))
+    assert other.verdict is Verdict.INCONCLUSIVE
+    assert other.details[0] == "crosshair exited with 2"
+    cut = diff_result("diff", DiffOutcome(None, "partial"))
+    assert (cut.verdict, cut.details) == (Verdict.INCONCLUSIVE, ["cut off", "partial"])

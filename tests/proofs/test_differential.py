@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from hypothesis.errors import Flaky
+from rich.console import Console
 
+from tidegate.model import EMPTY, Op, OpName
 from tidegate.proofs.cli import main
+from tidegate.proofs.core import Budget, CheckContext, Profile, Verdict
+from tidegate.proofs.differential.check import check_differential
 from tidegate.proofs.differential.machine import (
     Differential,
+    DifferentialFailure,
     Tally,
+    UnobservableFailure,
     run_differential,
     sized,
 )
+from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.protocol.queue_class import QueueClassError, load_queue_class
+from tidegate.proofs.protocol.traces import Step, Trace
 
 # The model and tidegate.impl in lockstep, sized by the loaded hypothesis profile
 # (HYPOTHESIS_PROFILE=thorough: 2,000 programs of up to 300 steps).
@@ -63,3 +73,68 @@ def test_verify_with_a_bad_queue_class_exits_2(capsys: pytest.CaptureFixture[str
     code = main(["verify", "--profile", "quick", "--queue-class", "nocolon"])
     assert code == 2
     assert "--queue-class must be MODULE:CLASS, got 'nocolon'" in capsys.readouterr().err
+
+
+def _ctx(budget: Budget | None = None) -> CheckContext:
+    return CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()), budget or Budget())
+
+
+def _round_raises(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    def run(chosen: object, seed: int, factory: object, tally: Tally) -> None:
+        tally.programs += 3
+        tally.steps += 1234
+        tally.task_steps += 56
+        raise exc
+
+    monkeypatch.setattr("tidegate.proofs.differential.check.run_differential", run)
+
+
+def test_the_differential_check_concludes_only_on_programs_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation: kills differential.check's check_differential and _failures mutants (an
+    interrupt, hypothesis giving up, or several failures turned into another verdict, and
+    the lines that say which)."""
+    rounds = PROFILES[Profile.QUICK].differential.rounds
+    stopped = Budget()
+    stopped.interrupt()
+    before = check_differential(_ctx(stopped))
+    assert (before.verdict, before.cases, before.unit) == (
+        Verdict.INCONCLUSIVE,
+        0,
+        "programs (0 steps, 0 of them tasks)",
+    )
+    assert before.name == "differential model vs tidegate.impl"
+    assert before.details == [
+        f"interrupted after 0 of {rounds} rounds (0 programs): not every planned program ran"
+    ]
+
+    _round_raises(monkeypatch, KeyboardInterrupt())
+    budget = Budget()
+    during = check_differential(_ctx(budget))
+    assert (during.verdict, during.cases, during.unit) == (
+        Verdict.INCONCLUSIVE,
+        3,
+        "programs (1,234 steps, 56 of them tasks)",
+    )
+    assert during.details == [f"interrupted in round 1 of {rounds} (3 programs ran)"]
+    assert budget.interrupted
+
+    _round_raises(monkeypatch, Flaky("answered differently on a rerun"))
+    flaky = check_differential(_ctx())
+    assert flaky.verdict is Verdict.FAIL
+    assert flaky.details == ["hypothesis stopped: Flaky: answered differently on a rerun"]
+
+    trace = Trace("t", 1, 1, (Step(Op(OpName.TRY_RECV), EMPTY),))
+    first = DifferentialFailure("first", trace, "replays")
+    second = UnobservableFailure("second", trace, "agrees")
+    _round_raises(monkeypatch, ExceptionGroup("two", [second, first]))
+    both = check_differential(_ctx())
+    assert both.verdict is Verdict.FAIL and both.cases == 3
+    assert both.details[0] == "2 distinct failures, each shrunk:"
+    assert both.details[1] == "divergence: first"
+    assert "failure no trace can show: second" in both.details
+    assert both.details.index("failure no trace can show: second") > 1
+    _round_raises(monkeypatch, ExceptionGroup("mixed", [first, ValueError("bug")]))
+    with pytest.raises(ExceptionGroup):
+        check_differential(_ctx())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from rich.console import Console
 
@@ -65,3 +66,74 @@ def test_budget_cut_short_is_inconclusive_never_pass() -> None:
     assert witnesses.verdict is Verdict.INCONCLUSIVE
     assert findings.verdict is Verdict.INCONCLUSIVE
     assert findings.details[0].startswith("not refuted before the exploration budget ran out: ")
+
+
+SMALL = Bounds(1, 1, 3, 2)
+DISCONNECTED = (
+    "try_recv -> Disconnected is unreachable by contract (only try_recv after drop_receiver, "
+    "which PROTOCOL.md traces never issue); the model: "
+)
+NEVER_REFUTED = "expected to be false for the seed but never refuted: "
+
+
+def _same(result: CheckResult) -> tuple[object, ...]:
+    """A result without its timings (the bounds check's first line says how fast it ran)."""
+    details = result.details[1:] if result.name.startswith("explore ") else result.details
+    return (result.name, result.verdict, result.cases, result.unit, details, result.findings)
+
+
+def test_each_check_explores_what_it_needs_in_any_order() -> None:
+    """Mutation: kills explore.check's Explorations.get/all mutants that lose the context
+    (the witnesses and findings checks, run first, explore the bounds themselves)."""
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    in_order = [check(ctx) for check in exploration_checks(Profile.QUICK, (SMALL,))]
+    backwards = [check(ctx) for check in reversed(exploration_checks(Profile.QUICK, (SMALL,)))]
+    assert [_same(r) for r in in_order] == [_same(r) for r in reversed(backwards)]
+
+
+def test_what_was_not_reached_is_named_and_the_off_contract_answer_reported() -> None:
+    """Mutation: kills explore.check._check_witnesses and _check_findings mutants in the
+    names, units, details and findings they report."""
+    _, witnesses, findings = run_all((Bounds(2, 0, 4, 2),))
+    assert (witnesses.name, witnesses.verdict, witnesses.cases, witnesses.unit) == (
+        "reachability witnesses",
+        Verdict.FAIL,
+        11,
+        "of 13 answers reached",
+    )
+    assert witnesses.details == [
+        "never reached: try_drain_one -> ok true (a property may hold vacuously)",
+        "never reached: try_drain_one -> Closed (a property may hold vacuously)",
+    ]
+    assert witnesses.findings == [DISCONNECTED + "answered by an off-contract probe"]
+    assert (findings.name, findings.cases, findings.unit) == (
+        "findings (false for the seed)",
+        0,
+        "of 3 refuted",
+    )
+    assert findings.details == [
+        NEVER_REFUTED + "QueueFull is answered only when the channel is full or the receiver "
+        "is not open",
+        NEVER_REFUTED + "an item accepted with ok is never lost to a try_drain_one answering "
+        "Closed",
+        NEVER_REFUTED + "enqueue_or_send answers ok only while the receiver is open",
+    ]
+
+
+def test_witnesses_cut_short_name_the_first_answer_missing_or_say_so() -> None:
+    """Mutation: kills explore.check._check_witnesses mutants for an exploration cut short:
+    one answer not reached (named, and only the first), or every one reached (still
+    inconclusive)."""
+    _, witnesses, _ = run_all((Bounds(4, 8, 16, 6),), budget=0.01)
+    assert witnesses.verdict is Verdict.INCONCLUSIVE and len(witnesses.details) == 1
+    assert witnesses.details[0].startswith("not reached before the exploration budget ran out: ")
+    (disconnected,) = witnesses.findings  # answered or not, depending on how far it got
+    assert disconnected.startswith(DISCONNECTED)
+
+    checks = exploration_checks(Profile.QUICK, (SMALL,))
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    shared = checks[0].args[0]  # type: ignore[attr-defined]
+    shared.results[SMALL] = replace(shared.get(SMALL, ctx), complete=False)
+    every = checks[1](ctx)
+    assert (every.verdict, every.cases) == (Verdict.INCONCLUSIVE, 13)
+    assert every.details == ["some exploration was cut short by its budget"]

@@ -15,21 +15,25 @@ from tidegate.impl.reports import ConsumerEnd, ReaderEnd
 from tidegate.impl.variants import Variant
 from tidegate.model.protocol import FAULTS
 from tidegate.proofs.cli import main
-from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS
+from tidegate.proofs.core import Verdict
+from tidegate.proofs.interleave.bounds import DEFAULT_SCENARIOS, SEED_FINDINGS
 from tidegate.proofs.interleave.explore import (
     InterleaveExploration,
+    InterleaveWitness,
     explore_all,
     explore_random,
     run_schedule,
     run_to_end,
 )
-from tidegate.proofs.interleave.properties import Finding
+from tidegate.proofs.interleave.properties import Finding, InterleaveProperty
+from tidegate.proofs.interleave.run import Event
 from tidegate.proofs.interleave.schedule import (
     format_replay,
     format_schedule,
     parse_replay,
     parse_schedule,
 )
+from tidegate.proofs.interleave.verdict import missing_seed_findings, summarize
 from tidegate.proofs.interleave.world import Scenario
 
 
@@ -352,3 +356,96 @@ def test_a_send_cancelled_holding_its_slot_delivers_nothing_and_the_slot_goes_un
     assert run.world.queue.backlog() == (2,) and not run.world.notify.has_permit
     run.discard()
     assert Finding.STRANDED in ex.findings
+
+
+def _explored(
+    scenario: Scenario, mode: str = "exhaustive", **fields: object
+) -> InterleaveExploration:
+    return InterleaveExploration(scenario, mode, **fields)  # type: ignore[arg-type]
+
+
+def _shown(what: Finding | InterleaveProperty, *schedule: str) -> InterleaveWitness:
+    return InterleaveWitness(Event(what, len(schedule), f"{what.name} seen"), schedule)
+
+
+def test_summary_fails_on_a_broken_property_or_removed_finding_inconclusive_when_cut() -> None:
+    """Mutation: kills interleave.verdict's Summary, summarize and missing_seed_findings
+    mutants (a verdict softened, the shortest witness of a finding not kept, totals)."""
+    seed, drain = Scenario(1, 1, 3), Scenario(1, 1, 3, variant=Variant.DRAIN_FIRST)
+    room = Finding.DISCONNECT_WITH_ROOM
+    long, short = _shown(room, "W", "R", "W", "R"), _shown(room, "W", "R", "R")
+    held = summarize(
+        [
+            _explored(seed, executions=5, states=7, exhausted=True, findings={room: long}),
+            _explored(seed, "random", executions=2, states=0, findings={room: short}),
+            _explored(seed, executions=1, states=1, exhausted=True, findings={room: long}),
+        ]
+    )
+    assert (held.verdict, held.executions, held.states, held.failures) == (Verdict.PASS, 8, 8, [])
+    replay = format_replay(seed, short.schedule)
+    assert held.findings == [f"[seed] {room.value}: DISCONNECT_WITH_ROOM seen; replay: {replay}"]
+    assert held.shown == {Variant.SEED: {room}}
+    assert missing_seed_findings(held) == [f for f in SEED_FINDINGS if f is not room]
+
+    cut = summarize([_explored(seed, stopped="interrupted"), _explored(seed, executions=3)])
+    assert cut.verdict is Verdict.INCONCLUSIVE
+    assert cut.failures == [f"budget ran out before every schedule of {seed} was run (interrupted)"]
+    unfinished = summarize([_explored(seed, executions=3)])
+    assert unfinished.verdict is Verdict.INCONCLUSIVE
+    assert unfinished.failures == [f"budget ran out before every schedule of {seed} was run"]
+    random_cut = summarize([_explored(seed, "random", stopped="budget")])
+    assert random_cut.verdict is Verdict.INCONCLUSIVE
+
+    order = InterleaveProperty.ORDER
+    broken = summarize(
+        [
+            _explored(seed, stopped="budget"),
+            _explored(seed, exhausted=True, violations={order: _shown(order, "W", "C")}),
+            _explored(drain, exhausted=True, findings={room: short}),
+        ]
+    )
+    assert broken.verdict is Verdict.FAIL
+    assert broken.failures == [
+        f"budget ran out before every schedule of {seed} was run (budget)",
+        f"{order.value} broken in {seed}: ORDER seen; replay: {format_replay(seed, ('W', 'C'))}",
+        f"variant drain-first claims to remove '{room.value}' but: {room.value}: "
+        f"DISCONNECT_WITH_ROOM seen; replay: {format_replay(drain, short.schedule)}",
+    ]
+    assert broken.findings == [] and missing_seed_findings(broken) == list(SEED_FINDINGS)
+    assert missing_seed_findings(summarize([_explored(drain)])) == list(SEED_FINDINGS)
+
+
+def test_the_verify_check_names_what_it_explored_and_the_findings_gone_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation: kills interleave.check.check_interleave mutants (the deadline, the random
+    runs per variant, the seed findings compared, the result's name, unit and lines)."""
+    from tidegate.proofs.core import CheckContext, Profile
+    from tidegate.proofs.interleave.check import check_interleave
+    from tidegate.proofs.profiles import PROFILES
+    from tidegate.proofs.report import make_console
+
+    small = Scenario.parse("capacity=1,cap=1,wire=3")
+    room, stranded = Finding.DISCONNECT_WITH_ROOM, Finding.STRANDED
+    quick = PROFILES[Profile.QUICK]
+    for random_runs, cases in ((0, 145), (3, 145 + 3 * len(Variant))):
+        sizes = replace(
+            quick.interleave,
+            scenarios=(small,),
+            seed_findings=(room, stranded),
+            random_runs=random_runs,
+            random_scenario=small,
+        )
+        monkeypatch.setitem(PROFILES, Profile.QUICK, replace(quick, interleave=sizes))
+        result = check_interleave(CheckContext(Profile.QUICK, 0, make_console()))
+        assert (result.name, result.verdict, result.cases, result.unit) == (
+            "protocol: loops under every interleaving vs model",
+            Verdict.FAIL,
+            cases,
+            "schedules",
+        )
+        assert result.details == [f"the seed no longer shows '{stranded.value}' at these bounds"]
+        assert result.findings == [
+            f"protocol: [seed] {room.value}: QueueFull on item 3 with backlog [2] at cap 1 "
+            "while the channel had 1 free slot(s); replay: capacity=1,cap=1,wire=3/W:3.R:3.C.R"
+        ]

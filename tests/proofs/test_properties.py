@@ -143,3 +143,52 @@ def test_received_item_is_an_ok_answer_with_an_int() -> None:
     ledger.record(enq(1), OK, ())
     ledger.record(Op(OpName.TRY_DRAIN_ONE), Ok(True), ())
     assert ledger.received == []
+
+
+def test_ledger_names_every_place_an_item_is_or_should_not_be() -> None:
+    """Mutation: kills differential.ledger's Ledger.record, problems and _order_problems
+    mutants (a place misnamed or not counted, a discard or a receive misfiled, an item
+    accepted twice, order judged on the other producer's items)."""
+    ledger = Ledger()
+    ledger.record(enq(1), OK, ())
+    ledger.record(enq(2), OK, ())
+    ledger.record(Op(OpName.TRY_SEND, 50), OK, ())
+    ledger.record(Op(OpName.TRY_SEND, 51), Ok(None), ())
+    ledger.record(Op(OpName.TRY_RECV), Ok(1), ())
+    ledger.record(Op(OpName.TRY_RECV), Ok(6), ())
+    ledger.record(Op(OpName.TRY_RECV), Ok(False), ())
+    ledger.record(Op(OpName.TRY_DRAIN_ONE), CLOSED, (8,))
+    ledger.record(Op(OpName.DROP_RECEIVER), OK, (7,))
+    assert (ledger.accepted, ledger.queue_accepted) == ([1, 2, 50, 51], [1, 2])
+    assert (ledger.received, ledger.lost_to_closed_drain, ledger.dropped) == ([1, 6], [8], [7])
+    assert ledger.problems((1, 51), (1,)) == [
+        "item 1, accepted with ok, is in 3 places (the backlog, the channel, received): it "
+        "must be in exactly one",
+        "item 2, accepted with ok, is in 0 places: it must be in exactly one",
+        "item 50, accepted with ok, is in 0 places: it must be in exactly one",
+        "item 6 is in received but was never accepted with ok",
+        "item 7 is in discarded by drop_receiver but was never accepted with ok",
+        "item 8 is in discarded by a Closed try_drain_one but was never accepted with ok",
+    ]
+    twice = Ledger()
+    twice.record(enq(3), OK, ())
+    twice.record(Op(OpName.TRY_SEND, 3), OK, ())
+    assert twice.problems((3,), ()) == [
+        "item 3, accepted with ok, is in 1 places (the channel): it must be in exactly one"
+    ]
+
+
+def test_ledger_judges_the_order_of_the_queue_items_only() -> None:
+    """Mutation: kills differential.ledger._order_problems mutants (order judged on the
+    other producer's items, or with the discarded items counted)."""
+    ledger = Ledger()
+    for op in [enq(1), Op(OpName.TRY_SEND, 50), enq(2), enq(3), enq(4)]:
+        ledger.record(op, OK, ())
+    ledger.record(Op(OpName.TRY_RECV), Ok(1), ())
+    ledger.record(Op(OpName.TRY_DRAIN_ONE), CLOSED, (2,))
+    assert ledger.problems((50, 3), (4,)) == []
+    assert ledger.problems((3, 50), (4,)) == []
+    assert ledger.problems((50, 4), (3,)) == [
+        "the queue's items out of order: accepted (less those discarded) [1, 3, 4], but "
+        "received + channel + backlog hold [1, 4, 3]"
+    ]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from rich.console import Console
 
 from tests.conftest import SHARED
+from tests.support.differential_queues import DrainsNewestFirst
 from tidegate.model import Ok, Op, OpName
+from tidegate.proofs.core import Budget, CheckContext, Profile, Verdict
+from tidegate.proofs.protocol.queue_class import QueueRunner
 from tidegate.proofs.protocol.subjects import make_runner
 from tidegate.proofs.protocol.traces import Step, Trace, recorded_traces
+from tidegate.proofs.recordings.check import check_recordings, check_recordings_with
 from tidegate.proofs.recordings.replay import replay_all, replay_trace
 
 
@@ -49,3 +55,49 @@ def test_bool_and_int_answers_differ() -> None:
     trace = Trace("t", 1, 1, (Step(Op(OpName.LEN), Ok(False)),))
     divergence = replay_trace(trace, make_runner("model"))
     assert divergence is not None and divergence.got == Ok(0)
+
+
+class _RunsOutAfter(Budget):
+    """A budget that lasts for `traces` traces, then says it ran out."""
+
+    def __init__(self, traces: int) -> None:
+        super().__init__()
+        self.calls = traces
+
+    def exhausted(self) -> str | None:
+        self.calls -= 1
+        return "the time budget (1s) ran out" if self.calls < 0 else None
+
+
+def _ctx(budget: Budget) -> CheckContext:
+    return CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()), budget)
+
+
+def test_the_check_is_inconclusive_when_stopped_and_fails_on_any_divergence() -> None:
+    """Mutation: kills recordings.check.check_recordings_with's mutants (a stopped replay
+    judged a pass or a failure, a divergence forgiven because the replay stopped, the
+    details that show the divergences)."""
+    stopped = check_recordings("model", _ctx(_RunsOutAfter(3)))
+    assert (stopped.verdict, stopped.cases, stopped.unit) == (Verdict.INCONCLUSIVE, 3, "traces")
+    assert stopped.name == "recordings (model)"
+    assert stopped.details == ["stopped (the time budget (1s) ran out) after 3 traces"]
+    passed = check_recordings("model", _ctx(Budget()))
+    assert (passed.verdict, passed.cases, passed.details) == (Verdict.PASS, 1200, [])
+
+    runner = QueueRunner(DrainsNewestFirst)
+    every = replay_all(recorded_traces(), runner).divergences
+    assert len(every) > 6
+    failed = check_recordings_with(runner, "flipped", _ctx(Budget()), recorded_traces())
+    assert (failed.verdict, failed.name) == (Verdict.FAIL, "recordings (flipped)")
+    assert failed.details == [
+        *(d.describe() for d in every[:5]),
+        every[0].trace.to_json(),
+        f"... and {len(every) - 5} more",
+    ]
+    first = next(i for i, t in enumerate(recorded_traces()) if t.id == every[0].trace.id)
+    cut = check_recordings_with(
+        runner, "flipped", _ctx(_RunsOutAfter(first + 1)), recorded_traces()
+    )
+    assert cut.verdict is Verdict.FAIL and cut.cases == first + 1
+    assert cut.details[0] == f"stopped (the time budget (1s) ran out) after {first + 1} traces"
+    assert cut.details[1:] == [every[0].describe(), every[0].trace.to_json()]

@@ -32,15 +32,22 @@ from tidegate.proofs.cli import build_parser, main
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.check import check_conform
 from tidegate.proofs.conform.generate import coverage_cases
-from tidegate.proofs.core import Check, CheckContext, Profile, Verdict
-from tidegate.proofs.crosshair.check import crosshair_result, diff_result
+from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
+from tidegate.proofs.crosshair.check import (
+    check_crosshair,
+    check_crosshair_diff,
+    crosshair_result,
+    diff_result,
+)
 from tidegate.proofs.crosshair.run import CrosshairBudget, contract_targets, diffbehavior
 from tidegate.proofs.differential.check import check_differential
+from tidegate.proofs.explore import check as explore_check
 from tidegate.proofs.explore.check import exploration_checks
 from tidegate.proofs.explore.search import Bounds
 from tidegate.proofs.interleave.check import check_interleave
 from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.recordings.check import check_recordings, check_recordings_on
+from tidegate.proofs.verify import checks_for, overall, run_checks
 
 BIG = Bounds(4, 8, 16, 6)
 """Bounds no budget of a few milliseconds covers (4,211,404 states)."""
@@ -117,6 +124,27 @@ def test_interleave_out_of_time_is_inconclusive(monkeypatch: pytest.MonkeyPatch)
     result = check_interleave(ctx())
     assert result.verdict is Verdict.INCONCLUSIVE
     assert result.details[0].startswith("budget ran out before every schedule of ")
+
+
+def test_checks_after_an_interrupt_are_listed_as_not_run() -> None:
+    """Mutation: kills verify._not_run's mutants (a check verify never ran counted as
+    anything but inconclusive, or not named)."""
+
+    def interrupts(ctx: CheckContext) -> CheckResult:
+        ctx.budget.interrupt()
+        return CheckResult("interrupts", Verdict.PASS, 1, "runs")
+
+    after = functools.partial(check_recordings, "model")
+    ran, skipped = run_checks([interrupts, after], ctx())
+    assert ran.verdict is Verdict.PASS
+    assert (skipped.name, skipped.verdict, skipped.cases, skipped.unit, skipped.details) == (
+        "recordings model",
+        Verdict.INCONCLUSIVE,
+        0,
+        "(not run)",
+        ["not run: verify was interrupted before it"],
+    )
+    assert overall([ran, skipped]) is Verdict.INCONCLUSIVE
 
 
 # --- every command: each outcome it can reach, and its exit code ---------------------------
@@ -428,3 +456,90 @@ def test_each_outcome_exits_with_its_code(
     assert code == EXIT[row.outcome], f"{args}: exit {code}\n{out.out[-2000:]}\n{out.err[-2000:]}"
     if row.outcome in (USAGE, ADAPTER_FAILED):
         assert "error" in out.err
+
+
+EXPLORE = {
+    explore_check._check_bounds,
+    explore_check._check_witnesses,
+    explore_check._check_findings,
+}
+
+
+def _described(checks: list[Check]) -> list[tuple[object, ...]]:
+    """Each check as (function, arguments, keywords), without the explorations that the
+    exploration checks of one run share (made anew by each call)."""
+    described: list[tuple[object, ...]] = []
+    for c in checks:
+        func, args = getattr(c, "func", c), getattr(c, "args", ())
+        described.append((func, args[1:] if func in EXPLORE else args, getattr(c, "keywords", {})))
+    return described
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+def test_verify_runs_every_check_on_the_subject_it_is_given(profile: Profile) -> None:
+    """Mutation: kills verify.checks_for's mutants (a subject swapped or dropped, the
+    queue class not passed on, CrossHair's diffbehavior run where it must not be)."""
+    explore = _described(exploration_checks(profile))
+    diff = [check_crosshair_diff] if PROFILES[profile].crosshair.diffbehavior_in_verify else []
+    assert _described(checks_for(profile)) == [
+        (check_recordings, ("model",), {}),
+        (check_recordings, ("impl",), {}),
+        (check_differential, (), {"queue_factory": None}),
+        *explore,
+        (check_crosshair, (), {}),
+        *((d, (), {}) for d in diff),
+        (check_conform, (), {}),
+        (check_interleave, (), {}),
+    ]
+    assert _described(checks_for(profile, DrainsNewestFirst)) == [
+        (check_recordings, ("model",), {}),
+        (check_recordings_on, (DrainsNewestFirst,), {}),
+        (check_differential, (), {"queue_factory": DrainsNewestFirst}),
+        *explore,
+        (check_crosshair, (), {}),
+        (check_conform, (), {}),
+        (check_interleave, (), {}),
+    ]
+
+
+def _raising(exc: BaseException) -> Check:
+    def check_raises(ctx: CheckContext) -> CheckResult:
+        raise exc
+
+    return check_raises
+
+
+def test_a_check_that_raises_fails_and_an_interrupted_one_proves_nothing() -> None:
+    """Mutation: kills verify._timed's mutants (what an exception, Ctrl-C or running out of
+    memory inside a check makes of its result)."""
+    failed = run_checks([_raising(ValueError("boom"))], ctx())[0]
+    assert (failed.name, failed.verdict, failed.cases, failed.unit) == (
+        "raises",
+        Verdict.FAIL,
+        0,
+        "(raised)",
+    )
+    assert failed.details[0] == "the check raised ValueError: boom"
+    assert failed.details[-1] == "ValueError: boom" and len(failed.details) > 2
+    assert failed.seconds > 0
+    (exited,) = run_checks([_raising(SystemExit(3))], ctx())
+    assert exited.verdict is Verdict.FAIL
+    assert exited.details[0] == "the check raised SystemExit: 3"
+    (memory,) = run_checks([_raising(MemoryError())], ctx())
+    assert (memory.verdict, memory.unit, memory.details) == (
+        Verdict.INCONCLUSIVE,
+        "(out of memory)",
+        ["ran out of memory before it could conclude"],
+    )
+    interrupted = ctx()
+    (stopped, after) = run_checks([_raising(KeyboardInterrupt()), MODEL_RECORDINGS], interrupted)
+    assert (stopped.name, stopped.verdict, stopped.cases, stopped.unit, stopped.details) == (
+        "raises",
+        Verdict.INCONCLUSIVE,
+        0,
+        "(interrupted)",
+        ["interrupted before it could conclude"],
+    )
+    assert interrupted.budget.interrupted and after.unit == "(not run)"
+    with pytest.raises(BrokenPipeError):
+        run_checks([_raising(BrokenPipeError())], ctx())

@@ -1,0 +1,52 @@
+"""What `tidegate.proofs.report` writes for CI: JUnit XML, in which only a pass passes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tidegate.proofs.core import CheckResult, Verdict
+from tidegate.proofs.report import write_junit
+
+
+def test_junit_reports_a_failure_and_an_inconclusive_check_as_an_error(tmp_path: Path) -> None:
+    """Mutation: kills report.write_junit's mutants (the counts, the element and attribute
+    names CI reads, an inconclusive check written as a pass or a failure)."""
+    results = [
+        CheckResult("holds", Verdict.PASS, 3, "traces", seconds=1.25),
+        CheckResult("broke", Verdict.FAIL, 2, "states", 0.5, ["step 1", "step 2"]),
+        CheckResult("cut short", Verdict.INCONCLUSIVE, 1, "runs", 2.0, ["ran out"], ["a find"]),
+        CheckResult("cut too", Verdict.INCONCLUSIVE, 0, "runs", 0.0),
+    ]
+    path = tmp_path / "verify.xml"
+    write_junit(path, "tidegate.verify", results)
+    assert path.read_bytes().startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    suite = ET.parse(path).getroot()
+    assert suite.tag == "testsuite"
+    assert suite.attrib == {
+        "name": "tidegate.verify",
+        "tests": "4",
+        "failures": "1",
+        "errors": "2",
+        "time": "3.750",
+    }
+    holds, broke, cut, too = suite
+    assert [c.tag for c in suite] == ["testcase"] * 4
+    assert holds.attrib == {"classname": "tidegate.verify", "name": "holds", "time": "1.250"}
+    assert list(holds) == []
+    assert broke.attrib["name"] == "broke" and broke.attrib["time"] == "0.500"
+    (failure,) = broke
+    assert (failure.tag, failure.attrib, failure.text) == (
+        "failure",
+        {"message": "broke failed"},
+        "step 1\nstep 2",
+    )
+    error, out = cut
+    assert (error.tag, error.attrib, error.text) == (
+        "error",
+        {"message": "cut short inconclusive"},
+        "ran out",
+    )
+    assert (out.tag, out.text) == ("system-out", "a find")
+    ((empty,),) = [list(too)]
+    assert (empty.tag, empty.text) == ("error", None)
