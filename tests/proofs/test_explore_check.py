@@ -137,3 +137,16 @@ def test_witnesses_cut_short_name_the_first_answer_missing_or_say_so() -> None:
     every = checks[1](ctx)
     assert (every.verdict, every.cases) == (Verdict.INCONCLUSIVE, 13)
     assert every.details == ["some exploration was cut short by its budget"]
+
+
+def test_an_answer_reached_in_one_bound_set_is_reached_and_an_interrupt_stops_exploring() -> None:
+    """Mutation: kills explore.check mutants that let a later bound set's miss override an
+    earlier one's witness (_check_witnesses), that drop the run's budget (Explorations.get:
+    Ctrl-C would not stop an exploration) or the bounds check's unit."""
+    explored, cap_zero, witnesses, _ = run_all((SMALL, Bounds(2, 0, 4, 2)))
+    assert explored.unit == cap_zero.unit == "states"
+    assert (witnesses.verdict, witnesses.cases, witnesses.details) == (Verdict.PASS, 13, [])
+    stopped = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    stopped.budget.interrupt()
+    cut = exploration_checks(Profile.QUICK, (SMALL,))[0](stopped)
+    assert cut.verdict is Verdict.INCONCLUSIVE and cut.cases < 197

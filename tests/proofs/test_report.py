@@ -16,7 +16,8 @@ def test_junit_reports_a_failure_and_an_inconclusive_check_as_an_error(tmp_path:
         CheckResult("holds", Verdict.PASS, 3, "traces", seconds=1.25),
         CheckResult("broke", Verdict.FAIL, 2, "states", 0.5, ["step 1", "step 2"]),
         CheckResult("cut short", Verdict.INCONCLUSIVE, 1, "runs", 2.0, ["ran out"], ["a find"]),
-        CheckResult("cut too", Verdict.INCONCLUSIVE, 0, "runs", 0.0),
+        CheckResult("cut too", Verdict.INCONCLUSIVE, 0, "runs", 0.0, [], ["one", "two"]),
+        CheckResult("holds too", Verdict.PASS, 0, "runs", 0.0),
     ]
     path = tmp_path / "verify.xml"
     write_junit(path, "tidegate.verify", results)
@@ -25,13 +26,13 @@ def test_junit_reports_a_failure_and_an_inconclusive_check_as_an_error(tmp_path:
     assert suite.tag == "testsuite"
     assert suite.attrib == {
         "name": "tidegate.verify",
-        "tests": "4",
+        "tests": "5",
         "failures": "1",
         "errors": "2",
         "time": "3.750",
     }
-    holds, broke, cut, too = suite
-    assert [c.tag for c in suite] == ["testcase"] * 4
+    holds, broke, cut, too, _ = suite
+    assert [c.tag for c in suite] == ["testcase"] * 5
     assert holds.attrib == {"classname": "tidegate.verify", "name": "holds", "time": "1.250"}
     assert list(holds) == []
     assert broke.attrib["name"] == "broke" and broke.attrib["time"] == "0.500"
@@ -48,5 +49,6 @@ def test_junit_reports_a_failure_and_an_inconclusive_check_as_an_error(tmp_path:
         "ran out",
     )
     assert (out.tag, out.text) == ("system-out", "a find")
-    ((empty,),) = [list(too)]
+    empty, both = too
     assert (empty.tag, empty.text) == ("error", None)
+    assert (both.tag, both.text) == ("system-out", "one\ntwo")
