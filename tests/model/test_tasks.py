@@ -154,8 +154,17 @@ def test_the_protocol_models_tasks_match_its_tasks_positions_in_every_state(
     producers: tuple[tuple[int, ...], ...],
     stop_after: int | None,
 ) -> None:
-    # What ProtocolState's docstring states and CrossHair cannot instantiate as `inv:`.
-    from tidegate.model import protocol
+    # What ProtocolState's docstring states and CrossHair cannot instantiate as `inv:`,
+    # and its `inv:` lines themselves (which quick and default CrossHair leave out).
+    from tidegate.model import protocol, protocol_state
+
+    assert protocol_state.ProtocolState.__doc__ is not None
+    invariants = [
+        line.strip().removeprefix("inv:").strip()
+        for line in protocol_state.ProtocolState.__doc__.splitlines()
+        if line.strip().startswith("inv:")
+    ]
+    assert len(invariants) >= 7
 
     start = protocol.start(capacity, cap, tuple(range(1, wire + 1)), producers, stop_after)
     seen, frontier = {start}, [start]
@@ -169,6 +178,8 @@ def test_the_protocol_models_tasks_match_its_tasks_positions_in_every_state(
             if p.pos is protocol.ProducerPos.PARKED
         }
         assert set(s.subject.channel.parked) == parked
+        for invariant in invariants:
+            assert eval(invariant, vars(protocol_state), {"self": s}), invariant
         for role in protocol.runnable(s):
             after = protocol.step(s, role)
             if after not in seen:
