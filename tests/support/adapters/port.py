@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
+from typing import Any
 
 BUGS = {
     # in the queue
@@ -248,11 +250,16 @@ def answer(request: object, state: dict[str, Queue], bug: str) -> dict[str, obje
     return {"err": "Unsupported"}
 
 
-def main() -> None:
+def serve(
+    answer: Callable[[object, dict[str, Any], str], dict[str, object]], bugs: Iterable[str]
+) -> None:
+    """The stdin loop of a port: `--bug NAME` (one of `bugs`) from the command line, one
+    answer line per non-blank request line, flushed at once; `answer(request, state, bug)`
+    gives the answer, `state` holding the subject between requests."""
     bug = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--bug" else ""
-    if bug and bug not in BUGS:
-        sys.exit(f"unknown bug {bug!r}; known: {', '.join(BUGS)}")
-    state: dict[str, Queue] = {}
+    if bug and bug not in bugs:
+        sys.exit(f"unknown bug {bug!r}; known: {', '.join(bugs)}")
+    state: dict[str, Any] = {}
     for raw in sys.stdin.buffer:
         if not raw.strip(b" \t\r\n") and bug != "answers-blank-lines":
             continue  # a blank line gets no answer
@@ -264,6 +271,10 @@ def main() -> None:
             reply = answer(request, state, bug)
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
+
+
+def main() -> None:
+    serve(answer, BUGS)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,12 @@ asynchronous half that a port plausibly makes (see BUGS).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 # Run as a script: the repository root makes the v1 port importable by its package name.
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from tests.support.adapters.port import Channel, Queue, parse
+from tests.support.adapters.port import Channel, Queue, serve
 from tests.support.adapters.port import answer as v1_answer
 
 BUGS = {
@@ -252,21 +251,7 @@ def answer(request: object, state: dict[str, Subject], bug: str) -> dict[str, ob
 
 
 def main() -> None:
-    bug = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--bug" else ""
-    if bug and bug not in BUGS:
-        sys.exit(f"unknown bug {bug!r}; known: {', '.join(BUGS)}")
-    state: dict[str, Subject] = {}
-    for raw in sys.stdin.buffer:
-        if not raw.strip(b" \t\r\n"):
-            continue  # a blank line gets no answer
-        try:
-            request = parse(raw.decode("utf-8"))
-        except (ValueError, RecursionError):
-            reply: dict[str, object] = {"err": "BadRequest"}
-        else:
-            reply = answer(request, state, bug)
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+    serve(answer, BUGS)
 
 
 if __name__ == "__main__":
