@@ -47,9 +47,10 @@ class _Console(Console):
 
 
 class Ticker(Protocol):
-    """Told how far a long run has got."""
+    """Told how far a long run has got: `done` units, and the `total` when the run has
+    learnt that its first estimate was wrong (None: unchanged)."""
 
-    def __call__(self, done: int) -> None: ...
+    def __call__(self, done: int, total: int | None = None, /) -> None: ...
 
 
 @contextmanager
@@ -69,14 +70,22 @@ def progress(console: Console, label: str, total: int | None) -> Iterator[Ticker
             transient=True,
         ) as bar:
             task = bar.add_task(label, total=total)
-            yield lambda done: bar.update(task, completed=done)
+
+            def advance(done: int, new_total: int | None = None) -> None:
+                if new_total is not None:
+                    bar.update(task, total=new_total)
+                bar.update(task, completed=done)
+
+            yield advance
         return
     start = last = time.monotonic()
     latest = 0
 
-    def tick(done: int) -> None:
-        nonlocal last, latest
+    def tick(done: int, new_total: int | None = None) -> None:
+        nonlocal last, latest, total
         latest = done
+        if new_total is not None:
+            total = new_total
         now = time.monotonic()
         if now - last >= 5.0:
             last = now

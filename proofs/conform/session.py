@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from tidegate.model import Answer
@@ -64,6 +64,7 @@ from tidegate.proofs.core import AdapterFailure, Budget, BudgetExhausted, Tidega
 from tidegate.proofs.protocol.adapter import Adapter, AdapterError, Breach
 from tidegate.proofs.protocol.traces import recorded_task_traces, recorded_traces
 from tidegate.proofs.protocol.wire import RequestError, dumps
+from tidegate.proofs.report import Ticker
 
 
 @dataclass
@@ -151,7 +152,6 @@ class ConformOutcome:
         return self.error is not None and self.error.breach is not Breach.START
 
 
-Tick = Callable[[int], None]
 _Work = tuple[str, str, Case, Sequence[Answer] | None]
 
 
@@ -233,7 +233,7 @@ def _deep_work(settings: Settings) -> Iterator[_Work]:
 
 
 def conform(
-    command: str, settings: Settings, tick: Tick | None = None, budget: Budget | None = None
+    command: str, settings: Settings, tick: Ticker | None = None, budget: Budget | None = None
 ) -> ConformOutcome:
     """Run the conformance check of the adapter started by `command` (see the module doc).
 
@@ -263,6 +263,9 @@ def conform(
         outcome.v1_only = settings.tasks and _v1_only(command, settings.op_timeout)
         v2 = settings.tasks and not outcome.v1_only
         task_targets = _task_targets() if v2 and settings.coverage else {}
+        if tick is not None and not v2:
+            # The first estimate counted the v2 cases a v1-only adapter will not be given.
+            tick(0, planned_cases(settings, v2=False))
         outcome.task_reachable = len(task_targets)
         for done, (phase_name, label, case, expected) in enumerate(_work(settings, budget, v2)):
             reason = budget.exhausted()

@@ -34,7 +34,7 @@ from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_cas
 from tidegate.proofs.conform.probes import PROBES
 from tidegate.proofs.conform.report import step_table
 from tidegate.proofs.conform.runner import Mismatch
-from tidegate.proofs.conform.session import Settings, conform
+from tidegate.proofs.conform.session import Settings, conform, planned_cases
 from tidegate.proofs.conform.shrink import shrink_mismatch
 from tidegate.proofs.core import ExitCode, Verdict
 from tidegate.proofs.protocol.adapter import Breach
@@ -250,6 +250,18 @@ def test_a_v1_port_is_told_it_is_checked_on_v1_only(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "not a pass: --require-v2, and the port was checked on v1 only" in out
     assert "\nINCONCLUSIVE (the goal was not met; not a pass): " in out
+
+
+def test_a_v1_port_runs_to_the_total_of_its_v1_cases() -> None:
+    # The first estimate counts v2 cases; a v1-only port is told the corrected total.
+    settings = replace(QUICK, recordings=False, max_examples=6, task_examples=3)
+    told: list[tuple[int, int | None]] = []
+    outcome = conform(PORT, settings, lambda done, total=None: told.append((done, total)))
+    assert outcome.v1_only and outcome.verdict is Verdict.PASS
+    planned = planned_cases(settings, v2=False)
+    assert planned < planned_cases(settings)
+    assert [t for _, t in told if t is not None] == [planned]
+    assert told[-1] == (planned, None)
 
 
 def test_v2_is_checked_unless_every_task_operation_is_unsupported() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from tidegate.proofs.core import CheckResult, Verdict
-from tidegate.proofs.report import write_junit
+from tidegate.proofs.report import make_console, progress, write_junit
 
 
 def test_junit_reports_a_failure_and_an_inconclusive_check_as_an_error(tmp_path: Path) -> None:
@@ -52,3 +54,13 @@ def test_junit_reports_a_failure_and_an_inconclusive_check_as_an_error(tmp_path:
     empty, both = too
     assert (empty.tag, empty.text) == ("error", None)
     assert (both.tag, both.text) == ("system-out", "one\ntwo")
+
+
+def test_progress_takes_a_corrected_total_in_its_log_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A CI log (no terminal) ends with the total the run corrected itself to, not its guess.
+    with progress(make_console(), "cases", 2140) as tick:
+        tick(0, 851)
+        tick(851)
+    assert capsys.readouterr().out.splitlines()[-1].startswith("  cases: 851/851 done in ")
