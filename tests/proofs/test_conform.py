@@ -351,6 +351,43 @@ def _port_losing_the_second_item(case: Case) -> Mismatch | None:
     return None
 
 
+def _port_closed_once_cap_reaches_capacity(case: Case) -> Mismatch | None:
+    """A port whose try_recv answers Closed on an open channel whenever its cap is at least
+    its capacity: the failure needs no item at all, only those two parameters."""
+    expected = [OK, *case.expected()]
+    for at, op in enumerate(case.ops):
+        if op.name is OpName.TRY_RECV and case.cap >= case.capacity:
+            cut = Case(case.capacity, case.cap, case.ops[: at + 1])
+            return Mismatch(cut, tuple(expected[: at + 2]), (*expected[: at + 1], CLOSED))
+    return None
+
+
+def test_shrinking_goes_on_while_a_round_makes_progress() -> None:
+    """Mutation: kills conform.shrink.shrink_mismatch 15-19 and 21 (a round's progress lost
+    to a later pass that made none, or the rounds stopped after the first one that made
+    progress): cap 3 can go down only once capacity 3 has, in the round after."""
+    found = _port_closed_once_cap_reaches_capacity(Case(3, 3, (Op(OpName.TRY_RECV),)))
+    assert found is not None
+    best, _, complete = shrink_mismatch(found, _port_closed_once_cap_reaches_capacity)
+    assert best.case == Case(1, 1, (Op(OpName.TRY_RECV),)) and complete
+
+
+def test_items_are_renumbered_in_order_or_lowered_one_by_one_never_grown() -> None:
+    """Mutation: kills conform.shrink._case_size 1 (items not counted: candidates of equal
+    length cannot be compared), _Shrinker.attempt 18 (a candidate no larger refused) and 20
+    (a larger candidate reported as progress, which ends the items' pass)."""
+
+    def shrunk(*items: int) -> tuple[Op, ...]:
+        found = _port_losing_the_second_item(Case(2, 0, (*map(enq, items), Op(OpName.TRY_RECV))))
+        assert found is not None
+        return shrink_mismatch(found, _port_losing_the_second_item).mismatch.case.ops
+
+    # 2, 1 renumbered as 1, 2: the same size, in order of appearance.
+    assert shrunk(2, 1) == (enq(1), enq(2), Op(OpName.TRY_RECV))
+    # 0, -1 renumbered would be 1, 2 (larger): kept, then -1 lowered to its positive twin.
+    assert shrunk(0, -1) == (enq(0), enq(1), Op(OpName.TRY_RECV))
+
+
 def test_shrinking_keeps_only_smaller_failures_of_the_same_kind() -> None:
     """Mutation: kills conform.shrink's _Shrinker.attempt, _case_size and shrink_mismatch
     mutants (a larger or different failure kept, a candidate run twice, the rounds cut)."""

@@ -10,7 +10,7 @@ from rich.console import Console
 from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.explore.check import exploration_checks
 from tidegate.proofs.explore.engine import NO_TASKS_NOTE
-from tidegate.proofs.explore.search import Bounds
+from tidegate.proofs.explore.search import Bounds, Exploration
 from tidegate.proofs.profiles import PROFILES
 
 
@@ -150,3 +150,62 @@ def test_an_answer_reached_in_one_bound_set_is_reached_and_an_interrupt_stops_ex
     stopped.budget.interrupt()
     cut = exploration_checks(Profile.QUICK, (SMALL,))[0](stopped)
     assert cut.verdict is Verdict.INCONCLUSIVE and cut.cases < 197
+
+
+def test_the_witnesses_check_run_alone_explores_its_bounds() -> None:
+    """Mutation: kills explore.check._check_witnesses 2 (its bound sets explored without the
+    run's context: only a check run first explores, and this one can be first)."""
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    witnesses = exploration_checks(Profile.QUICK, (SMALL,))[-2](ctx)
+    assert (witnesses.verdict, witnesses.cases) == (Verdict.PASS, 13)
+
+
+def test_an_off_contract_answer_never_given_is_reported_as_never_answered() -> None:
+    """Mutation: kills explore.check._check_witnesses 41, 44, 45 (the off-contract finding
+    says "answered" when the model never gave the answer)."""
+    checks = exploration_checks(Profile.QUICK, (SMALL,))
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    shared = checks[0].args[0]  # type: ignore[attr-defined]
+    explored = shared.get(SMALL, ctx)
+    reaches = [replace(r, trace=None) if r.off_contract else r for r in explored.reaches]
+    shared.results[SMALL] = replace(explored, reaches=type(explored.reaches)(reaches))
+    witnesses = checks[-2](ctx)
+    assert witnesses.verdict is Verdict.PASS
+    assert witnesses.findings == [DISCONNECTED + "never answered"]
+
+
+def _finding(prop: str, explored: tuple[Exploration, ...]) -> str:
+    """What the findings check must say about `prop`: its shortest counterexample, the
+    first bound set's on a tie, with each step as `op -> answer`, then the trace."""
+    shortest = None
+    for r in explored:
+        for o in r.outcomes:
+            cex = o.counterexample
+            if o.prop.name == prop and cex and (not shortest or len(cex.steps) < len(shortest)):
+                statement, shortest, trace = o.prop.statement, cex.steps, cex
+    assert shortest is not None
+    steps = "; ".join(f"{s.op} -> {s.result}" for s in shortest)
+    return (
+        f"NOT guaranteed: {statement}. Shortest counterexample (capacity={trace.capacity}, "
+        f"cap={trace.cap}, {len(shortest)} steps): {steps}\n    trace: {trace.to_json()}"
+    )
+
+
+def test_each_finding_shows_its_own_shortest_counterexample_the_first_listed_on_a_tie() -> None:
+    """Mutation: kills explore.check._check_findings 22 (another property's counterexample
+    shown), 27 (a tie goes to the bound set listed last), 40 and 42 (the steps garbled)."""
+    # The lost-to-a-closed-drain finding takes 4 steps at cap 1 and at cap 2: a tie.
+    two = Bounds(1, 2, 3, 2)
+    for order in ((SMALL, two), (two, SMALL)):
+        ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+        checks = exploration_checks(Profile.QUICK, order)
+        findings = checks[-1](ctx)
+        explored = tuple(checks[0].args[0].get(b, ctx) for b in order)  # type: ignore[attr-defined]
+        names = [
+            "queue_full_means_no_room",
+            "accepted_never_lost_to_closed_drain",
+            "ok_only_while_open",
+        ]
+        assert findings.findings == [_finding(n, explored) for n in names]
+        tie = findings.findings[1]
+        assert f"(capacity=1, cap={order[0].cap}, 4 steps)" in tie, tie

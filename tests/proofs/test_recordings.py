@@ -15,7 +15,11 @@ from tidegate.proofs.core import Budget, CheckContext, Profile, Verdict
 from tidegate.proofs.protocol.queue_class import QueueRunner
 from tidegate.proofs.protocol.subjects import make_runner
 from tidegate.proofs.protocol.traces import Step, Trace, recorded_traces
-from tidegate.proofs.recordings.check import check_recordings, check_recordings_with
+from tidegate.proofs.recordings.check import (
+    check_recordings,
+    check_recordings_on,
+    check_recordings_with,
+)
 from tidegate.proofs.recordings.replay import replay_all, replay_trace
 
 
@@ -101,3 +105,12 @@ def test_the_check_is_inconclusive_when_stopped_and_fails_on_any_divergence() ->
     assert cut.verdict is Verdict.FAIL and cut.cases == first + 1
     assert cut.details[0] == f"stopped (the time budget (1s) ran out) after {first + 1} traces"
     assert cut.details[1:] == [every[0].describe(), every[0].trace.to_json()]
+
+
+def test_a_queue_class_is_checked_on_the_v1_recordings_and_the_check_says_so() -> None:
+    """Mutation: kills recordings.check.check_recordings_on 13, 16, 17, 18 (the note that a
+    queue class meets only the v1 file lost, moved below the divergences, or reworded)."""
+    ctx = CheckContext(Profile.QUICK, 0, Console(file=io.StringIO()))
+    broken = check_recordings_on(DrainsNewestFirst, ctx)
+    assert broken.verdict is Verdict.FAIL and broken.cases == 600 and len(broken.details) > 1
+    assert broken.details[0] == "v1 recordings only: a queue class has no channel tasks (v2)"
