@@ -509,6 +509,22 @@ def _raising(exc: BaseException) -> Check:
     return check_raises
 
 
+def test_a_check_raising_deep_down_shows_the_last_lines_of_its_traceback() -> None:
+    """Mutation: kills verify._timed 56 (how much of the traceback a failed check shows:
+    the exception and the five entries above it, not the traceback's header)."""
+
+    def deep(n: int) -> CheckResult:
+        if n == 0:
+            raise ValueError("deep down")
+        return deep(n - 1)
+
+    (failed,) = run_checks([lambda ctx: deep(2)], ctx())
+    assert failed.details[0] == "the check raised ValueError: deep down"
+    shown = failed.details[1:]
+    assert len(shown) == 6 and shown[-1] == "ValueError: deep down"
+    assert all(line.lstrip().startswith("File ") for line in shown[:-1]), shown
+
+
 def test_a_check_that_raises_fails_and_an_interrupted_one_proves_nothing() -> None:
     """Mutation: kills verify._timed's mutants (what an exception, Ctrl-C or running out of
     memory inside a check makes of its result)."""
@@ -526,8 +542,10 @@ def test_a_check_that_raises_fails_and_an_interrupted_one_proves_nothing() -> No
     assert exited.verdict is Verdict.FAIL
     assert exited.details[0] == "the check raised SystemExit: 3"
     (memory,) = run_checks([_raising(MemoryError())], ctx())
-    assert (memory.verdict, memory.unit, memory.details) == (
+    assert (memory.name, memory.verdict, memory.cases, memory.unit, memory.details) == (
+        "raises",
         Verdict.INCONCLUSIVE,
+        0,
         "(out of memory)",
         ["ran out of memory before it could conclude"],
     )
