@@ -65,46 +65,47 @@ def test_the_seed_oracle_answers_every_probe_as_the_table_says(oracle_path: Path
     assert wrong(session(f"{SERVE} impl")) == []
 
 
-@pytest.mark.parametrize(
-    ("line", "answer"),
-    [
-        (b"", None),
-        (b" \t\r\n", None),
-        (b"[1]\n", b'{"err":"BadRequest"}\n'),
-        (b"[" * 100_000, b'{"err":"BadRequest"}\n'),
-        (b"\xff\xfe{}", b'{"err":"BadRequest"}\n'),
-        (b'{"op":"new","capacity":1,"cap":0}', b'{"ok":null}\n'),
-        (b'{"op":"new","capacity":false,"cap":0}', b'{"err":"BadRequest"}\n'),
-        (b'{"op":"try_send","item":9223372036854775807}', b'{"ok":null}\n'),
-        (b'{"op":"try_send","item":-9223372036854775808}', b'{"err":"Full"}\n'),
-        (b'{"op":"try_recv"}', b'{"ok":9223372036854775807}\n'),
-        (b'{"op":"has_pending"}', b'{"ok":false}\n'),
-        (b'{"op":"len"}', b'{"ok":0}\n'),
-        (b'{"op":"frobnicate"}', b'{"err":"Unsupported"}\n'),
-        # v2: capacity 1 holds 9223372036854775807 until the try_recv above took it
-        (b'{"op":"try_send","item":1}', b'{"ok":null}\n'),
-        (b'{"op":"send","item":2}', b'{"pending":1}\n'),
-        (b'{"op":"poll","task":1}', b'{"pending":1}\n'),
-        (b'{"op":"recv","task":1}', b'{"ok":1}\n'),
-        (b'{"op":"poll","task":1}', b'{"ok":null}\n'),
-        (b'{"op":"poll","task":1}', b'{"err":"NoTask"}\n'),
-        (b'{"op":"cancel","task":-9223372036854775808}', b'{"err":"NoTask"}\n'),
-        (b'{"op":"poll","task":9223372036854775808}', b'{"err":"BadRequest"}\n'),
-        (b'{"op":"poll","task":1.0}', b'{"err":"BadRequest"}\n'),
-        (b'{"op":"cancel"}', b'{"err":"BadRequest"}\n'),
-        (b'{"op":"send"}', b'{"err":"BadRequest"}\n'),
-        (b'{"op":"notified"}', b'{"pending":2}\n'),
-        (b'{"op":"notify_one","item":"ignored"}', b'{"ok":null}\n'),
-        (b'{"op":"poll","task":2}', b'{"ok":null}\n'),
-    ],
-)
+# Each line is answered by a session that has already seen the earlier lines of the table.
+LINE_BY_LINE: list[tuple[bytes, bytes | None]] = [
+    (b"", None),
+    (b" \t\r\n", None),
+    (b"[1]\n", b'{"err":"BadRequest"}\n'),
+    (b"[" * 100_000, b'{"err":"BadRequest"}\n'),
+    (b"\xff\xfe{}", b'{"err":"BadRequest"}\n'),
+    (b'{"op":"new","capacity":1,"cap":0}', b'{"ok":null}\n'),
+    (b'{"op":"new","capacity":false,"cap":0}', b'{"err":"BadRequest"}\n'),
+    (b'{"op":"try_send","item":9223372036854775807}', b'{"ok":null}\n'),
+    (b'{"op":"try_send","item":-9223372036854775808}', b'{"err":"Full"}\n'),
+    (b'{"op":"try_recv"}', b'{"ok":9223372036854775807}\n'),
+    (b'{"op":"has_pending"}', b'{"ok":false}\n'),
+    (b'{"op":"len"}', b'{"ok":0}\n'),
+    (b'{"op":"frobnicate"}', b'{"err":"Unsupported"}\n'),
+    # v2: capacity 1 holds 9223372036854775807 until the try_recv above took it
+    (b'{"op":"try_send","item":1}', b'{"ok":null}\n'),
+    (b'{"op":"send","item":2}', b'{"pending":1}\n'),
+    (b'{"op":"poll","task":1}', b'{"pending":1}\n'),
+    (b'{"op":"recv","task":1}', b'{"ok":1}\n'),
+    (b'{"op":"poll","task":1}', b'{"ok":null}\n'),
+    (b'{"op":"poll","task":1}', b'{"err":"NoTask"}\n'),
+    (b'{"op":"cancel","task":-9223372036854775808}', b'{"err":"NoTask"}\n'),
+    (b'{"op":"poll","task":9223372036854775808}', b'{"err":"BadRequest"}\n'),
+    (b'{"op":"poll","task":1.0}', b'{"err":"BadRequest"}\n'),
+    (b'{"op":"cancel"}', b'{"err":"BadRequest"}\n'),
+    (b'{"op":"send"}', b'{"err":"BadRequest"}\n'),
+    (b'{"op":"notified"}', b'{"pending":2}\n'),
+    (b'{"op":"notify_one","item":"ignored"}', b'{"ok":null}\n'),
+    (b'{"op":"poll","task":2}', b'{"ok":null}\n'),
+]
+
+
+@pytest.mark.parametrize(("line", "answer"), LINE_BY_LINE)
 def test_session_answers_line_by_line(line: bytes, answer: bytes | None) -> None:
-    # Each case runs on a session that has already seen the earlier lines of the table.
-    session = _TABLE_SESSION
+    # A fresh session per case, fed the lines before it: the cases may run in any order
+    # (or on other pytest-xdist workers) and still see the session the table describes.
+    session = Session("impl")
+    for earlier, _ in LINE_BY_LINE[: LINE_BY_LINE.index((line, answer))]:
+        session.answer(earlier)
     assert session.answer(line) == answer
-
-
-_TABLE_SESSION = Session("impl")
 
 
 def test_nothing_before_new() -> None:
