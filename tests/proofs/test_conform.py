@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.adapters import PORT
 from tidegate import model
-from tidegate.model import CLOSED, EMPTY, OK, QUEUE_FULL, Ok, Op, OpName, Pending
+from tidegate.model import CLOSED, EMPTY, OK, QUEUE_FULL, Ok, Op, OpName, Pending, TaskOp
 from tidegate.proofs.cli import main
 from tidegate.proofs.conform.cases import Case
 from tidegate.proofs.conform.coverage import (
@@ -377,7 +377,7 @@ def test_items_are_renumbered_in_order_or_lowered_one_by_one_never_grown() -> No
     length cannot be compared), _Shrinker.attempt 18 (a candidate no larger refused) and 20
     (a larger candidate reported as progress, which ends the items' pass)."""
 
-    def shrunk(*items: int) -> tuple[Op, ...]:
+    def shrunk(*items: int) -> tuple[Op | TaskOp, ...]:
         found = _port_losing_the_second_item(Case(2, 0, (*map(enq, items), Op(OpName.TRY_RECV))))
         assert found is not None
         return shrink_mismatch(found, _port_losing_the_second_item).mismatch.case.ops
