@@ -13,8 +13,13 @@ from tidegate.impl import (
     ChannelEmpty,
     ChannelFull,
     HandleDroppedError,
+    Ready,
     ReceiverStatus,
+    Sender,
+    Spawned,
+    WeakSender,
 )
+from tidegate.impl.chan import dead_chan
 
 
 def test_closure_beats_fullness_and_hands_the_item_back() -> None:
@@ -246,3 +251,86 @@ def test_dropping_the_last_sender_ends_a_waiting_receive() -> None:
         assert await asyncio.wait_for(waiting, timeout=1) is None
 
     run(main)
+
+
+def test_dropping_a_sender_that_is_not_the_last_does_not_wake_a_receive() -> None:
+    """Mutation: kills `Chan.drop_sender` waking on `senders == 0 or recv_waiters` (impl/chan.py).
+
+    As in tokio, only the last sender's drop wakes the receiver: a hand-polled `recv()`
+    is not woken by a clone going away, and is by the last one.
+    """
+
+    async def main() -> None:
+        tx, rx = pair(1)
+        other = tx.clone()
+        receiving = Spawned(rx.recv())
+        assert receiving.poll() is None
+        other.drop()
+        assert not receiving.is_woken()
+        tx.drop()
+        assert receiving.is_woken() and receiving.poll() == Ready(None)
+
+    run(main)
+
+
+def test_a_released_slot_wakes_a_receive_only_when_it_ends_the_close() -> None:
+    """Mutation: kills `Chan.release` waking on `closed and recv_waiters or idle` and on
+    `closed or recv_waiters and idle` (impl/chan.py).
+
+    A `recv()` on a closed, empty channel waits while a Permit still holds a slot (an item
+    may come). Releasing a slot wakes it only once no slot is held any more (closed and
+    idle, tokio's `Permit` drop), and a release on an open channel never does.
+    """
+
+    async def main() -> None:
+        tx, rx = pair(2)
+        first, second = tx.try_reserve(), tx.try_reserve()
+        receiving = Spawned(rx.recv())
+        assert receiving.poll() is None
+        first.release()  # open: nothing can end the wait
+        assert not receiving.is_woken()
+        first = tx.try_reserve()
+        rx.close()
+        assert receiving.is_woken() and receiving.poll() is None  # a Permit is still held
+        first.release()  # closed, but `second` may still send
+        assert not receiving.is_woken()
+        second.release()  # closed and idle: nothing more can arrive
+        assert receiving.is_woken() and receiving.poll() == Ready(None)
+
+    run(main)
+
+
+def test_cancelled_receives_leave_no_waiter_behind() -> None:
+    """Mutation: kills `Receiver.recv`'s `finally` removing None instead of its waiter
+    (impl/receiver.py).
+
+    A consumer that waits with a timeout on an idle channel cancels a `recv()` each time;
+    each must leave the channel as it found it, or the waiters pile up until an item comes.
+    """
+
+    async def main() -> None:
+        tx, rx = pair(1)
+        for _ in range(3):
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(rx.recv(), timeout=0.001)
+        assert rx._chan.recv_waiters == []
+        tx.try_send(1)
+        assert await asyncio.wait_for(rx.recv(), timeout=1) == 1
+
+    run(main)
+
+
+def test_the_dead_channel_is_closed_with_no_free_slot_and_no_sender() -> None:
+    """Mutation: kills `dead_chan` 1 and 4 to 9 (`closed`, `room` or `senders` set to None
+    or the other value, or no channel at all; impl/chan.py).
+
+    A dropped Sender points to it; its fast paths read only `closed`, so a send through it
+    must find the channel closed (not full), no slot free and no sender to upgrade from.
+    """
+    chan = dead_chan()
+    through = Sender(chan)
+    with pytest.raises(ChannelClosed) as closed:
+        through.try_send(1)
+    assert closed.value.item == 1
+    assert through.is_closed() is True and through.capacity() == 0
+    assert WeakSender(chan).upgrade() is None

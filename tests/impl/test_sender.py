@@ -16,6 +16,7 @@ import pytest
 
 from tidegate.impl import (
     ChannelClosed,
+    ChannelDisconnected,
     ChannelEmpty,
     ChannelFull,
     HandleDroppedError,
@@ -184,3 +185,53 @@ def test_a_permit_sends_once_releases_once_and_hands_back_an_undeliverable_item(
         assert closed.value.item == 7 and tx.capacity() == 1
 
     run(scenario)
+
+
+def test_spent_permits_say_which_permit_was_spent() -> None:
+    """Mutation: kills the string mutants of the HandleDroppedError messages of `Permit._take`
+    and `OwnedPermit._take` (impl/permit.py)."""
+    tx, rx = pair(2)
+    permit = tx.try_reserve()
+    permit.send(1)
+    with pytest.raises(HandleDroppedError, match=r"^this Permit was already sent or released$"):
+        permit.send(2)
+    owned = tx.try_reserve_owned()
+    tx = owned.release()
+    for spend in (owned.release, lambda: owned.send(3)):
+        with pytest.raises(
+            HandleDroppedError, match=r"^this OwnedPermit was already sent or released$"
+        ):
+            spend()
+    assert rx.try_recv() == 1 and tx.capacity() == 2
+
+
+def test_dropping_an_owned_permit_frees_its_slot_and_drops_its_sender_once() -> None:
+    """Mutation: kills `OwnedPermit.drop` acting only when `self._sender is None` (it then
+    kept the slot and the sender, and raised when dropped again; impl/permit.py)."""
+    tx, rx = pair(1)
+    other = tx.clone()
+    owned = tx.try_reserve_owned()
+    assert other.capacity() == 0
+    owned.drop()
+    assert other.capacity() == 1
+    owned.drop()  # idempotent: the slot and the sender went the first time
+    other.drop()
+    with pytest.raises(ChannelDisconnected):  # no sender left: the permit's one was dropped
+        rx.try_recv()
+
+
+def test_a_sender_taken_over_by_an_owned_permit_is_dropped_without_a_count_change() -> None:
+    """Mutation: kills `Sender._hand_over` leaving None instead of the dead channel in the sender
+    it takes over (impl/sender.py)."""
+    tx, rx = pair(1)
+    owned = tx.try_reserve_owned()
+    with pytest.raises(HandleDroppedError, match="this Sender was dropped"):
+        tx.capacity()
+    tx.drop()  # already dropped by the hand-over: a no-op, not one sender fewer
+    back = owned.send(7)
+    assert rx.try_recv() == 7
+    with pytest.raises(ChannelEmpty):  # the sender the permit gave back still lives
+        rx.try_recv()
+    back.drop()
+    with pytest.raises(ChannelDisconnected):
+        rx.try_recv()
