@@ -158,7 +158,8 @@ class Notified(Coroutine[Any, Any, None]):
     # --- the coroutine protocol: one `send(None)` is one poll ---------------------------
 
     def send(self, value: None) -> asyncio.Future[None]:
-        """Poll once: raise StopIteration when complete, else return the future to wait on."""
+        """Poll once: raise StopIteration when complete, else return the future to wait on
+        (polled again before that future is done, the same future)."""
         if self._poll():
             raise StopIteration(None)
         fut = self._fut

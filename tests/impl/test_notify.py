@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from tests.support.aio import run, settle
-from tidegate.impl import Notify
+from tidegate.impl import HandleDroppedError, Notify
 
 
 def test_pings_before_a_wait_coalesce_into_one_permit() -> None:
@@ -145,5 +145,98 @@ def test_notified_still_makes_a_task() -> None:
         notify.notify_one()
         await asyncio.wait_for(waiting, 1)
         assert not notify.has_permit
+
+    run(main)
+
+
+def test_a_closed_notified_refuses_to_wait_and_says_so() -> None:
+    """Mutation: kills `Notified.close` dropping only a wait that is not fresh (`is not INIT`) or
+    setting its state to None, and the string mutants of `_poll`'s HandleDroppedError message
+    (impl/notify.py)."""
+
+    async def main() -> None:
+        notify = Notify()
+        fresh, waiting = notify.notified(), notify.notified()
+        assert not waiting.enable()
+        fresh.close()  # never polled
+        waiting.close()  # in the line
+        for closed in (fresh, waiting):
+            with pytest.raises(HandleDroppedError, match=r"^this Notified was closed$"):
+                closed.enable()
+        notify.notify_one()  # nobody waits any more: stored
+        assert notify.has_permit
+
+    run(main)
+
+
+def test_a_completed_notified_stays_complete_even_once_closed() -> None:
+    """Mutation: kills `Notified._poll` leaving its state None, not DONE, after taking the
+    permit, and `Notified.close` dropping a completed wait (impl/notify.py)."""
+
+    async def main() -> None:
+        notify = Notify()
+        notify.notify_one()
+        took_permit = notify.notified()
+        assert took_permit.enable() is True
+        assert took_permit.enable() is True  # awaited again: returns at once
+        took_permit.close()  # nothing happens once it completed
+        assert took_permit.enable() is True
+        await took_permit
+        assert not notify.has_permit
+
+    run(main)
+
+
+def test_notify_waiters_completes_a_wait_created_between_two_calls() -> None:
+    """Mutation: kills `Notify.notify_waiters` setting its call count to 1 instead of adding one
+    (impl/notify.py): a second call would then not complete a wait created after the first."""
+
+    async def main() -> None:
+        notify = Notify()
+        notify.notify_waiters()
+        between = notify.notified()
+        notify.notify_waiters()
+        after = notify.notified()
+        assert (between.enable(), after.enable()) == (True, False)
+        after.close()
+
+    run(main)
+
+
+def test_a_wait_polled_again_before_it_is_notified_keeps_its_future() -> None:
+    """Mutation: kills `Notified.send` making a new future at every poll (`fut = None`;
+    impl/notify.py): a driver waiting on the future the first poll gave would never wake."""
+
+    async def main() -> None:
+        notify = Notify()
+        waiting = notify.notified()
+        first = waiting.send(None)
+        assert waiting.send(None) is first  # polled again unwoken: nothing new
+        notify.notify_one()
+        assert first.done()
+        with pytest.raises(StopIteration):
+            waiting.send(None)
+
+    run(main)
+
+
+def test_an_exception_thrown_into_a_notified_is_the_one_raised() -> None:
+    """Mutation: kills `Notified.throw` raising `typ()` in place of the instance given as
+    `val`, or `val` when it is None (impl/notify.py)."""
+
+    async def main() -> None:
+        notify = Notify()
+        given = ValueError("given")
+        waiting = notify.notified()
+        assert not waiting.enable()
+        with pytest.raises(ValueError) as raised:
+            waiting.throw(ValueError, given)
+        assert raised.value is given
+        by_type = notify.notified()
+        with pytest.raises(KeyError):
+            by_type.throw(KeyError)
+        for thrown in (waiting, by_type):  # dropped by the throw
+            with pytest.raises(HandleDroppedError):
+                thrown.enable()
 
     run(main)
