@@ -119,6 +119,23 @@ def test_bad_task_arguments_are_refused_naming_value_and_rule(
         make()
 
 
+@pytest.mark.parametrize("operation", [model.poll, model.cancel])
+def test_poll_and_cancel_refuse_an_id_that_is_no_64_bit_int_naming_task(
+    operation: object,
+) -> None:
+    """Mutation: kills `tasks.cancel`'s and `tasks.poll`'s `require_int` without its maximum
+    (an id above I64_MAX answered NoTask), and `cancel`'s with the parameter's name lost
+    (model/tasks.py). The operations themselves refuse, not only `TaskOp`."""
+    assert callable(operation)
+    s = model.new(1, 0)
+    with pytest.raises(
+        ModelValueError, match=r"^task must be <= 9223372036854775807, got 9223372036854775808$"
+    ):
+        operation(s, 2**63)
+    with pytest.raises(ModelTypeError, match=r"^task must be an int, got '1' \(str\)$"):
+        operation(s, "1")
+
+
 def test_task_ops_print_as_trace_lines_name_them() -> None:
     assert str(TaskOp(TaskOpName.SEND, item=2001)) == "send(2001)"
     assert str(TaskOp(TaskOpName.POLL, task=3)) == "poll(3)"
