@@ -113,3 +113,21 @@ def test_a_coroutine_that_awaits_again_after_its_cancellation_is_an_error() -> N
         assert spawned.done is True
 
     run(main)
+
+
+def test_two_spawned_coroutines_may_wait_on_one_future() -> None:
+    """Mutation: kills `Spawned._hold` leaving the future's `_asyncio_future_blocking` True
+    (impl/handpoll.py): as with asyncio's Task, a future one coroutine waits on may be
+    awaited by another, which CPython's Future refuses while the flag is still set."""
+
+    async def waits(fut: asyncio.Future[int]) -> int:
+        return await fut
+
+    async def main() -> None:
+        fut: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        first, second = Spawned(waits(fut)), Spawned(waits(fut))
+        assert first.poll() is None and second.poll() is None
+        fut.set_result(3)
+        assert (first.poll(), second.poll()) == (Ready(3), Ready(3))
+
+    run(main)
