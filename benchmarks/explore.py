@@ -1,4 +1,4 @@
-"""Benchmark: the packed explorer against the reference explorer, a bare BFS, and SPIN.
+"""Benchmark: the packed explorers against the reference explorer, a bare BFS, and SPIN.
 
 Run on demand (never a pass/fail test):
 
@@ -15,7 +15,10 @@ machine. SPIN 6.5.2's figures (compiled C,
 - `packed`: `tidegate.proofs.explore.fast.explore_fast`, every property checked;
 - `reference`: `tidegate.proofs.explore.search.explore`, every property checked;
 - `bare`: below, a plain BFS over tuples with the rules inlined and a set of
-  visited states: no properties, no traces (the issue's "bare 54-line BFS").
+  visited states: no properties, no traces (the issue's "bare 54-line BFS");
+- with task bounds (C,K,NQ,NO,NS,NR,NW): `interned`
+  (`tidegate.proofs.explore.interned.explore_interned`, what `auto` runs) against
+  `reference`, every property and task property checked by both.
 
 The reference explorer at 4,8,16,6 takes minutes (`--no-slow-baselines` skips it and
 the bare BFS there); 4,8,18,8 (`--big`) is measured for the packed explorer only.
@@ -31,7 +34,14 @@ import time
 from collections import deque
 from typing import Any
 
-BOUNDS = [(1, 1, 3, 2), (4, 8, 12, 4), (4, 8, 16, 6)]
+BOUNDS: list[tuple[int, ...]] = [(1, 1, 3, 2), (4, 8, 12, 4), (4, 8, 16, 6)]
+TASK_BOUNDS: list[tuple[int, ...]] = [
+    (1, 1, 1, 1, 1, 1, 1),
+    (2, 1, 2, 2, 2, 1, 0),
+    (2, 2, 3, 2, 2, 2, 0),
+    (2, 2, 6, 3, 2, 1, 0),
+]
+"""Task bounds of verify's default and thorough profiles."""
 BIG = (4, 8, 18, 8)
 SLOW = {(4, 8, 16, 6)}
 """Bounds at which the baselines take minutes."""
@@ -86,16 +96,17 @@ def bare_bfs(capacity: int, cap: int, queue_items: int, other_items: int) -> int
     return len(seen)
 
 
-def run_one(engine: str, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
+def run_one(engine: str, bounds: tuple[int, ...]) -> dict[str, Any]:
     """One search in this process: states, seconds, and resident memory it added."""
     from tidegate.proofs.explore.fast import explore_fast
+    from tidegate.proofs.explore.interned import explore_interned
     from tidegate.proofs.explore.memory import peak_rss, rss
     from tidegate.proofs.explore.search import Bounds, explore
 
     before = rss()
     start = time.perf_counter()
-    if engine == "packed":
-        r = explore_fast(Bounds(*bounds))
+    if engine in ("packed", "interned"):
+        r = (explore_fast if engine == "packed" else explore_interned)(Bounds(*bounds))
         assert r.complete and r.invariants_hold()
         states = r.states
     elif engine == "reference":
@@ -103,12 +114,12 @@ def run_one(engine: str, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
         assert ref.complete and ref.invariants_hold()
         states = ref.states
     else:
-        states = bare_bfs(*bounds)
+        states = bare_bfs(*bounds[:4])
     seconds = time.perf_counter() - start
     return {"states": states, "seconds": seconds, "added": max(peak_rss() - before, 0)}
 
 
-def measure(engine: str, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
+def measure(engine: str, bounds: tuple[int, ...]) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--one", engine, ",".join(map(str, bounds))],
         capture_output=True,
@@ -130,19 +141,19 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         engine, text = args.one
-        c, k, nq, no = (int(x) for x in text.split(","))
-        print(json.dumps(run_one(engine, (c, k, nq, no))))
+        print(json.dumps(run_one(engine, tuple(int(x) for x in text.split(",")))))
         return
-    plan: list[tuple[str, tuple[int, int, int, int]]] = []
+    plan: list[tuple[str, tuple[int, ...]]] = []
     for bounds in [*BOUNDS, *([BIG] if args.big else [])]:
         plan.append(("packed", bounds))
         if bounds == BIG or (bounds in SLOW and args.no_slow_baselines):
             continue
         plan += [("reference", bounds), ("bare", bounds)]
-    best: dict[tuple[str, tuple[int, int, int, int]], dict[str, Any]] = {}
+    plan += [(engine, b) for b in TASK_BOUNDS for engine in ("interned", "reference")]
+    best: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = {}
     # Seconds per (engine, bounds) per round: ratios compare runs of the same round, which
     # met the same load from the rest of the machine.
-    rounds: dict[tuple[str, tuple[int, int, int, int]], dict[int, float]] = {}
+    rounds: dict[tuple[str, tuple[int, ...]], dict[int, float]] = {}
     for round_ in range(args.repeat):
         for engine, bounds in plan:
             if round_ and (bounds == BIG or (bounds in SLOW and engine != "packed")):
@@ -161,7 +172,7 @@ def main() -> None:
         f"{'bytes/state':>11} {'x reference':>11} {'x bare':>7}"
     )
 
-    def speedup(engine: str, baseline: str, bounds: tuple[int, int, int, int], width: int) -> str:
+    def speedup(engine: str, baseline: str, bounds: tuple[int, ...], width: int) -> str:
         """The median over shared rounds of baseline seconds / engine seconds."""
         mine, theirs = rounds.get((engine, bounds), {}), rounds.get((baseline, bounds), {})
         shared = sorted(theirs[r] / mine[r] for r in mine.keys() & theirs.keys())
@@ -169,9 +180,9 @@ def main() -> None:
             return f"{'-':>{width}}"
         return f"{shared[len(shared) // 2]:{width - 1}.1f}x"
 
-    for bounds in [*BOUNDS, *([BIG] if args.big else [])]:
+    for bounds in [*BOUNDS, *([BIG] if args.big else []), *TASK_BOUNDS]:
         label = ",".join(map(str, bounds))
-        for engine in ("packed", "reference", "bare"):
+        for engine in ("packed", "interned", "reference", "bare"):
             if (engine, bounds) not in best:
                 continue
             r = best[(engine, bounds)]

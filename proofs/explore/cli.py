@@ -11,6 +11,7 @@ from rich.table import Table
 from tidegate.proofs.cli import number
 from tidegate.proofs.core import Verdict, default_memory_limit, parse_size
 from tidegate.proofs.explore.engine import Engine, explore_bounds, packed_fits
+from tidegate.proofs.explore.interned import require_fit
 from tidegate.proofs.explore.memory import mib
 from tidegate.proofs.explore.packed import MAX_BITS, Layout, LayoutError
 from tidegate.proofs.explore.properties import OTHER_BASE, PropertyKind
@@ -141,7 +142,9 @@ def run_explore(args: argparse.Namespace) -> Verdict:
         args.waiters,
     )
     engine = Engine(args.engine)
-    if engine is Engine.PACKED and not packed_fits(bounds) and not bounds.has_tasks:
+    if engine is Engine.PACKED and bounds.has_tasks:
+        require_fit(bounds)
+    elif engine is Engine.PACKED and not packed_fits(bounds):
         layout = Layout(bounds.capacity, bounds.cap, bounds.queue_items, bounds.other_items)
         raise LayoutError(
             f"--engine packed: {bounds} needs {layout.bits} bits a state, the packed "

@@ -1,10 +1,14 @@
-"""Which explorer runs: the packed one wherever the bounds fit its layout.
+"""Which explorer runs: a packed one wherever the bounds fit its layout.
 
-Both give the same answers (tests/test_fast_explore.py holds them equal); the packed
-explorer (`fast`) is one to two orders of magnitude quicker and smaller, but packs a
-state into at most `packed.MAX_BITS` bits, so very long runs of items (NQ + NO beyond
-about 40) go to the reference explorer (`search`). The packed explorer has no tasks
-(v2): bounds with tasks go to the reference explorer, and `auto` says so.
+All give the same answers (tests/test_fast_explore.py and tests/test_interned_explore.py
+hold them equal to the reference). Without tasks the packed explorer (`fast`) is one to
+two orders of magnitude quicker and smaller, but packs a state into at most
+`packed.MAX_BITS` bits, so very long runs of items (NQ + NO beyond about 40) go to the
+reference explorer (`search`). With tasks (v2) the packed engine is `interned`: the
+counters and an interned subject's id in one integer, each (subject, action) pair
+stepped by the model once, a level searched on arrays; it is only somewhat quicker
+than the reference (the model's step and the catalogue, per pair, are most of the
+cost in both) but a state costs bytes rather than kilobytes.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from collections.abc import Callable
 
 from tidegate.proofs.core import Budget
 from tidegate.proofs.explore.fast import explore_fast
-from tidegate.proofs.explore.packed import Layout, LayoutError
+from tidegate.proofs.explore.interned import explore_interned, interned_fits
+from tidegate.proofs.explore.packed import Layout
 from tidegate.proofs.explore.search import Bounds, Exploration, explore
 
 
@@ -27,14 +32,15 @@ class Engine(enum.Enum):
     REFERENCE = "reference"
 
 
-NO_TASKS_NOTE = "auto: the reference explorer, as the packed one does not explore tasks"
-"""What `auto` says when task bounds send it to the reference explorer."""
+TASKS_NOTE = "the interned explorer (packed counters, interned subjects): the bounds have tasks"
+"""What `auto` and `packed` say when task bounds send them to `interned`."""
 
 
 def packed_fits(bounds: Bounds) -> bool:
-    """True when the packed explorer can hold a state within `bounds` (never with tasks)."""
+    """True when a packed explorer can hold a state within `bounds`: with tasks, the
+    interned one (its counters leave enough bits for subject ids); without, `fast`."""
     if bounds.has_tasks:
-        return False
+        return interned_fits(bounds)
     layout = Layout(bounds.capacity, bounds.cap, bounds.queue_items, bounds.other_items)
     try:
         layout.check()
@@ -55,20 +61,18 @@ def explore_bounds(
     """Explore `bounds` with `engine` (see `search.explore` and `fast.explore_fast`), within
     `max_seconds`, `max_memory` and `budget` (each None for no limit).
 
-    Raises `packed.LayoutError` when `engine` is PACKED and the bounds have tasks (the
-    packed explorer has none) or do not fit its layout.
+    Raises `packed.LayoutError` when `engine` is PACKED and the bounds do not fit its
+    layout.
     """
-    if engine is Engine.PACKED and bounds.has_tasks:
-        raise LayoutError(
-            f"--engine packed: {bounds} has task bounds, and the packed explorer does not "
-            "explore tasks; use --engine reference (or auto)"
-        )
     if engine is Engine.REFERENCE or (engine is Engine.AUTO and not packed_fits(bounds)):
-        result = explore(
+        return explore(
             bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick, budget=budget
         )
-        if engine is Engine.AUTO and bounds.has_tasks:
-            result.engine_note = NO_TASKS_NOTE
+    if bounds.has_tasks:
+        result = explore_interned(
+            bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick, budget=budget
+        )
+        result.engine_note = TASKS_NOTE
         return result
     return explore_fast(
         bounds, max_seconds=max_seconds, max_memory=max_memory, tick=tick, budget=budget

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
 from tidegate.proofs.explore.check import exploration_checks
-from tidegate.proofs.explore.engine import NO_TASKS_NOTE
+from tidegate.proofs.explore.engine import TASKS_NOTE
 from tidegate.proofs.explore.search import Bounds, Exploration
 from tidegate.proofs.profiles import PROFILES
 
@@ -37,10 +37,10 @@ def test_quick_bounds_pass_with_witnesses_and_findings() -> None:
         "QueueFull is answered only when the channel is full" in f for f in findings.findings
     )
     assert any("a recv on a closed channel with nothing buffered" in f for f in findings.findings)
-    # Bound sets with tasks go to the reference explorer, and the check says why.
+    # Bound sets with tasks go to the interned explorer, and the check says why.
     tasks = [r for r in results if " NS=" in r.name]
-    assert tasks and all(r.details[-1] == NO_TASKS_NOTE for r in tasks)
-    assert all(NO_TASKS_NOTE not in r.details for r in results if " NS=" not in r.name)
+    assert tasks and all(r.details[-1] == TASKS_NOTE for r in tasks)
+    assert all(TASKS_NOTE not in r.details for r in results if " NS=" not in r.name)
 
 
 def test_cap_zero_alone_leaves_witnesses_unreached_and_findings_unrefuted() -> None:

@@ -18,7 +18,7 @@ import pytest
 from tidegate import model
 from tidegate.model import Op, OpName, ReceiverState, TaskOp, TaskOpName
 from tidegate.proofs.cli import main
-from tidegate.proofs.explore.engine import NO_TASKS_NOTE, Engine, explore_bounds
+from tidegate.proofs.explore.engine import TASKS_NOTE, Engine, explore_bounds
 from tidegate.proofs.explore.search import Bounds, BoundsError, Exploration, explore
 from tidegate.proofs.explore.task_properties import TASK_FINDINGS, TASK_INVARIANTS
 from tidegate.proofs.protocol.subjects import ModelRunner
@@ -176,9 +176,9 @@ def test_task_findings_are_findings() -> None:
     assert {p.kind.value for p in TASK_INVARIANTS} == {"invariant"}
 
 
-def test_auto_picks_the_reference_explorer_for_tasks_and_says_so() -> None:
+def test_auto_picks_the_interned_explorer_for_tasks_and_says_so() -> None:
     r = explore_bounds(Bounds(1, 0, 0, 0, recvs=1), engine=Engine.AUTO)
-    assert r.engine == "reference" and r.engine_note == NO_TASKS_NOTE
+    assert r.engine == "packed" and r.engine_note == TASKS_NOTE
     assert explore_bounds(Bounds(1, 1, 1, 1), engine=Engine.AUTO).engine_note is None
 
 
@@ -195,9 +195,12 @@ def test_cli_task_bounds(capsys: pytest.CaptureFixture[str]) -> None:
         "recvs": 2,
         "waiters": 0,
     }
-    assert (out["states"], out["engine"], out["engine_note"]) == (29, "reference", NO_TASKS_NOTE)
-    assert main([*args, "1", "--sends", "1", "--engine", "packed"]) == 2
-    assert "the packed explorer does not explore tasks" in capsys.readouterr().err
+    assert (out["states"], out["engine"], out["engine_note"]) == (29, "packed", TASKS_NOTE)
+    assert main([*args, "1", "--sends", "1", "--engine", "packed", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["states"] == 34
+    assert main([*args, "1", "--sends", "1", "--engine", "reference", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["states"], out["engine"], out["engine_note"]) == (34, "reference", None)
     assert main([*args, "1001", "--sends", "1"]) == 2
     assert "other_items must be <= 1000 when sends are set" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
