@@ -29,7 +29,7 @@ entry; here the same order is the order of a level's (state, move) matrix. Trace
 rebuilt from parent indices and replayed on the model (`search.trace_of`).
 
 Budgets: `max_seconds`, `max_memory` (bytes of resident memory) and `budget` are
-checked before each chunk of at most `CHUNK` states.
+checked before each chunk of at most `LEVEL_CHUNK` states.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from tidegate.model import ReceiverState, Subject, TaskOp, Transition
 from tidegate.proofs.core import Budget
 from tidegate.proofs.explore.fast import _Visited
 from tidegate.proofs.explore.memory import peak_rss, rss
-from tidegate.proofs.explore.packed import LayoutError
+from tidegate.proofs.explore.packed import U64, LayoutError
 from tidegate.proofs.explore.properties import CATALOGUE, OFF_CONTRACT, Moment, Witness
 from tidegate.proofs.explore.search import (
     _FIXED,
@@ -62,10 +62,9 @@ from tidegate.proofs.explore.task_properties import TASK_CATALOGUE
 from tidegate.proofs.explore.tasks import kind_polled
 from tidegate.proofs.protocol.traces import Trace
 
-U64 = npt.NDArray[np.uint64]
-I64 = npt.NDArray[np.int64]
+_I64 = npt.NDArray[np.int64]
 
-CHUNK = 1 << 16
+LEVEL_CHUNK = 1 << 16
 """States of a level expanded together, at most: bounds the temporaries (a few hundred
 bytes a state) and how long a budget can be overrun."""
 
@@ -272,7 +271,7 @@ class InternedSearch:
         """The initial state's key (its subject interned; counters 0)."""
         return self.intern(model.new(self.bounds.capacity, self.bounds.cap))
 
-    def counters(self, keys: U64) -> list[I64]:
+    def counters(self, keys: U64) -> list[_I64]:
         """The counters of `keys`: queue, other, send, recv and notified."""
         tops = [*self.shifts[1:], 64]
         return [
@@ -280,7 +279,7 @@ class InternedSearch:
             for lo, hi in zip(self.shifts, tops, strict=True)
         ]
 
-    def moves(self, keys: U64) -> tuple[I64, npt.NDArray[np.bool_], U64]:
+    def moves(self, keys: U64) -> tuple[_I64, npt.NDArray[np.bool_], U64]:
         """The (state, slot) matrices of `keys`' moves: the column (action) of each slot,
         whether it is enabled, and what it adds to the key's counters."""
         n, b = len(keys), self.bounds
@@ -315,7 +314,7 @@ class InternedSearch:
                     on[:, _POLLS + 2 * t + c] = can
         return cols, on, add
 
-    def expand(self, keys: U64) -> tuple[I64, npt.NDArray[np.bool_], U64]:
+    def expand(self, keys: U64) -> tuple[_I64, npt.NDArray[np.bool_], U64]:
         """Every move of `keys`: the (state, slot) matrices of columns, enabled, and the
         key each leads to (meaningless where not enabled). Steps with the model, first,
         every pair that has not been stepped yet."""
@@ -354,8 +353,8 @@ class InternedSearch:
         stopped: str | None = None
         while frontier.size and stopped is None:
             found, parents, columns = [], [], []
-            for lo in range(0, len(frontier), CHUNK):
-                chunk = frontier[lo : lo + CHUNK]
+            for lo in range(0, len(frontier), LEVEL_CHUNK):
+                chunk = frontier[lo : lo + LEVEL_CHUNK]
                 stopped = self._budget(deadline, max_seconds, max_memory, budget, len(chunk))
                 if stopped is None:
                     try:
@@ -443,7 +442,7 @@ class InternedSearch:
         table: dict[str, _First],
         level: int,
         offset: int,
-        cols: I64,
+        cols: _I64,
     ) -> int:
         """Record, for each entry (by bit, named `names[bit]`) whose bit is set somewhere
         in `bits` and which `table` has no first for yet, the first (state, slot) that
