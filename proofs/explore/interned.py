@@ -178,6 +178,10 @@ class InternedSearch:
         self.reached: dict[str, _First] = {}
         self.failed_bits = self.reached_bits = 0
         self.made: dict[int, _Made] = {}
+        self.receiver_moves = [
+            (slot, self.ref.op_of(self.drain + action).name)
+            for slot, action in ((_RECV, 1), (_DROP, 2), (_CLOSE, 3))
+        ]
         self.off_contract: _First | None = None
         self.parents: list[npt.NDArray[np.uint32]] = [np.zeros(1, dtype=np.uint32)]
         self.columns: list[npt.NDArray[np.uint16]] = [np.zeros(1, dtype=np.uint16)]
@@ -201,10 +205,8 @@ class InternedSearch:
         receiver = s.channel.receiver
         allowed = model.enabled(s)
         ok = 0
-        for slot, action in ((_RECV, 1), (_DROP, 2), (_CLOSE, 3)):
-            if self.ref.op_of(self.drain + action).name in allowed and (
-                slot != _CLOSE or receiver is ReceiverState.OPEN
-            ):
+        for slot, name in self.receiver_moves:
+            if name in allowed and (slot != _CLOSE or receiver is ReceiverState.OPEN):
                 ok |= 1 << slot
         if self.ref.tasks is not None:
             if model.TaskOpName.RECV in model.enabled_tasks(s):
@@ -240,16 +242,15 @@ class InternedSearch:
         transition = function(s)
         moment = Moment(s, op, transition)
         bad = 0
-        done = self.failed_bits
         for bit, on_step in checks:
-            if not done & bit and not on_step(moment):
+            if not on_step(moment):
                 bad |= bit
         reached = 0
         if sought:
-            done, answer = self.reached_bits, transition.answer
+            answer = transition.answer
             kind = kind_polled(s, op) if isinstance(op, TaskOp) else None
             for bit, w in sought:
-                if not done & bit and w.matches(answer) and (w.kind is None or kind is w.kind):
+                if w.matches(answer) and (w.kind is None or kind is w.kind):
                     reached |= bit
         # Many moves change nothing (QueueFull, pending again, NoTask): the same object.
         to = sid if transition.state is s else self.intern(transition.state)
@@ -259,10 +260,18 @@ class InternedSearch:
 
     def _make(self, column: int) -> _Made:
         op = self.ref.op_of(column)
+        # Only what is still sought: `made` is emptied whenever something is first found.
+        failed, reached = self.failed_bits, self.reached_bits
         checks = [
-            (1 << bit, p.on_step) for bit, p in enumerate(self.catalogue) if p.on_step is not None
+            (1 << bit, p.on_step)
+            for bit, p in enumerate(self.catalogue)
+            if p.on_step is not None and not failed >> bit & 1
         ]
-        sought = [(1 << bit, w) for bit, w in enumerate(self.witnesses) if w.op is op.name]
+        sought = [
+            (1 << bit, w)
+            for bit, w in enumerate(self.witnesses)
+            if w.op is op.name and not reached >> bit & 1
+        ]
         return op, self.ref.step_of(column), checks, sought
 
     # ---- the search on arrays --------------------------------------------------------------
@@ -423,10 +432,14 @@ class InternedSearch:
         # Which entries each move breaks: its pair's step, or its (new) subject's state.
         bad = np.where(on, self.breaks[sids, cols] | self.state_breaks[to], np.uint64(0))
         names = [p.name for p in self.catalogue]
-        self.failed_bits |= self._firsts(bad, names, self.failed, level, offset, cols)
+        failed = self._firsts(bad, names, self.failed, level, offset, cols)
         hit = np.where(on, self.reaches[sids, cols], np.uint64(0))
         names = [w.name for w in self.witnesses]
-        self.reached_bits |= self._firsts(hit, names, self.reached, level, offset, cols)
+        reached = self._firsts(hit, names, self.reached, level, offset, cols)
+        if failed or reached:
+            self.failed_bits |= failed
+            self.reached_bits |= reached
+            self.made.clear()
         flat, where = after.ravel(), np.flatnonzero(on.ravel())
         unique, first = np.unique(flat[where], return_index=True)
         new = visited.add(unique)
