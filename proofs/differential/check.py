@@ -32,8 +32,8 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
     start = time.perf_counter()
     budget = ctx.budget.sub(plan.budget)
     tally = Tally()
-    subject = describe(queue_factory)
-    result = CheckResult(f"differential model vs {subject}", Verdict.PASS, 0, "programs")
+    verdict = Verdict.PASS
+    details: list[str] = []
     total = plan.rounds * plan.programs
     with progress(ctx.console, "differential programs", total) as tick:
         for index in range(plan.rounds):
@@ -41,8 +41,8 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
             if stopped is not None:
                 if not budget.interrupted:  # its own deadline: say which
                     stopped = f"time budget of {plan.budget:.0f}s ran out"
-                result.verdict = Verdict.INCONCLUSIVE
-                result.details.append(
+                verdict = Verdict.INCONCLUSIVE
+                details.append(
                     f"{stopped} after {index} of {plan.rounds} rounds ({tally.programs} "
                     "programs): not every planned program ran"
                 )
@@ -57,35 +57,39 @@ def check_differential(ctx: CheckContext, queue_factory: QueueFactory | None = N
             except (DifferentialFailure, ExceptionGroup) as raised:
                 failures = _failures(raised)
                 if len(failures) > 1:
-                    result.details.append(f"{len(failures)} distinct failures, each shrunk:")
+                    details.append(f"{len(failures)} distinct failures, each shrunk:")
                 for failure in failures:
-                    result.details.extend(explain_failure(failure, queue_factory))
+                    details.extend(explain_failure(failure, queue_factory))
                 if tally.first_failure is not None:
-                    result.details.append(
+                    details.append(
                         f"first failing program: number {tally.programs_to_failure}, after "
                         f"{tally.first_failure - start:.1f}s; shrinking took "
                         f"{time.perf_counter() - tally.first_failure:.1f}s"
                     )
-                result.verdict = Verdict.FAIL
+                verdict = Verdict.FAIL
                 tick(min(tally.programs, total))
                 break
             except HypothesisException as exc:
                 # e.g. Flaky: the implementation answered differently on a rerun.
-                result.verdict = Verdict.FAIL
-                result.details.append(f"hypothesis stopped: {type(exc).__name__}: {exc}")
+                verdict = Verdict.FAIL
+                details.append(f"hypothesis stopped: {type(exc).__name__}: {exc}")
                 break
             except KeyboardInterrupt:
                 budget.interrupt()
-                result.verdict = Verdict.INCONCLUSIVE
-                result.details.append(
+                verdict = Verdict.INCONCLUSIVE
+                details.append(
                     f"interrupted in round {index + 1} of {plan.rounds} ({tally.programs} "
                     "programs ran)"
                 )
                 break
             tick((index + 1) * plan.programs)
-    result.cases = tally.programs
-    result.unit = f"programs ({tally.steps:,} steps, {tally.task_steps:,} of them tasks)"
-    return result
+    return CheckResult(
+        f"differential model vs {describe(queue_factory)}",
+        verdict,
+        tally.programs,
+        f"programs ({tally.steps:,} steps, {tally.task_steps:,} of them tasks)",
+        details=details,
+    )
 
 
 def _round_seed(seed: int, index: int) -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from hypothesis.errors import Flaky
 from rich.console import Console
 
+from tests.support.differential_queues import DrainsNewestFirst
 from tidegate.model import EMPTY, Op, OpName
 from tidegate.proofs.cli import main
 from tidegate.proofs.core import Budget, CheckContext, Profile, Verdict
@@ -22,7 +24,7 @@ from tidegate.proofs.differential.machine import (
     sized,
 )
 from tidegate.proofs.profiles import PROFILES
-from tidegate.proofs.protocol.queue_class import QueueClassError, load_queue_class
+from tidegate.proofs.protocol.queue_class import QueueClassError, describe, load_queue_class
 from tidegate.proofs.protocol.traces import Step, Trace
 
 # The model and tidegate.impl in lockstep, sized by the loaded hypothesis profile
@@ -138,3 +140,55 @@ def test_the_differential_check_concludes_only_on_programs_run(
     _round_raises(monkeypatch, ExceptionGroup("mixed", [first, ValueError("bug")]))
     with pytest.raises(ExceptionGroup):
         check_differential(_ctx())
+
+
+def test_each_round_runs_its_own_seed_on_the_queue_class_and_progress_counts_programs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation: kills differential.check.check_differential 7, 10-12, 17-19 (the result's
+    name, verdict and unit when every round passes), 21, 23, 24, 28, 29, 71, 88-91
+    (progress), 41 and 42 (a round's seed and queue class), 63 and 67-69 (what a failure
+    says)."""
+    plan = PROFILES[Profile.DEFAULT].differential
+    total = plan.rounds * plan.programs
+    seeds = [7 * 1_000_003 + index for index in range(plan.rounds)]
+    rounds: list[tuple[int, object]] = []
+    trace = Trace("t", 1, 1, (Step(Op(OpName.TRY_RECV), EMPTY),))
+
+    def run(chosen: object, seed: int, factory: object, tally: Tally) -> None:
+        rounds.append((seed, factory))
+        tally.programs += plan.programs
+        tally.steps += 10
+        if seed == seeds[2] and factory is DrainsNewestFirst:
+            tally.first_failure, tally.programs_to_failure = time.perf_counter(), 5
+            raise DifferentialFailure("drained newest first", trace, "replays: 2, 1")
+
+    monkeypatch.setattr("tidegate.proofs.differential.check.run_differential", run)
+    out = io.StringIO()
+    ctx = CheckContext(Profile.DEFAULT, 7, Console(file=out), Budget())
+    passed = check_differential(ctx)
+    assert rounds == [(seed, None) for seed in seeds]
+    assert (passed.name, passed.verdict, passed.cases, passed.unit, passed.details) == (
+        "differential model vs tidegate.impl",
+        Verdict.PASS,
+        total,
+        f"programs ({10 * plan.rounds} steps, 0 of them tasks)",
+        [],
+    )
+    assert f"  differential programs: {total}/{total} done in " in out.getvalue()
+
+    rounds.clear()
+    out.seek(0)
+    out.truncate()
+    failed = check_differential(ctx, DrainsNewestFirst)
+    assert rounds == [(seed, DrainsNewestFirst) for seed in seeds[:3]]
+    name = describe(DrainsNewestFirst)
+    assert (failed.name, failed.verdict) == (f"differential model vs {name}", Verdict.FAIL)
+    assert failed.details[0] == "divergence: drained newest first"
+    assert f"replayed: {name}: replays: 2, 1" in failed.details
+    last = re.fullmatch(
+        r"first failing program: number 5, after (\d+\.\d)s; shrinking took (\d+\.\d)s",
+        failed.details[-1],
+    )
+    assert last is not None and float(last[1]) < 60 and float(last[2]) < 60, failed.details
+    assert f"  differential programs: {3 * plan.programs}/{total} done in " in out.getvalue()
