@@ -274,6 +274,23 @@ def test_v2_is_checked_unless_every_task_operation_is_unsupported() -> None:
     assert [(p.name, p.cases) for p in v2.phases] == [("task runs", 3)]
 
 
+def test_a_move_past_the_bound_leaves_the_other_moves_of_its_state_searched() -> None:
+    """Mutation: kills conform.coverage.reachable 28 (the first move leading past the bound
+    ended the search of its state)."""
+
+    def empty_channel_only(s: model.Subject) -> tuple[int, str] | None:
+        return None if s.channel.buffer else (len(s.queue.backlog), s.channel.receiver.value)
+
+    everything = reachable([(1, 0)], kind_of)
+    bounded = reachable([(1, 0)], kind_of, state_key=empty_channel_only)
+    # The sends that fill the channel lead past the bound; the other moves of the empty
+    # channel are each still a kind reached in one step.
+    first_moves = {kind for kind, case in everything.items() if len(case.ops) == 1}
+    filling = {k for k in first_moves if everything[k].ops[0].name.takes_item}
+    assert filling and first_moves - filling
+    assert first_moves - filling <= bounded.keys() and not filling & bounded.keys()
+
+
 def test_answers_fall_into_their_coverage_classes() -> None:
     """Mutation: kills conform.coverage.answer_class's mutants (a class renamed or merged:
     0 is an int, not null; False is not true)."""
