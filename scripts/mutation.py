@@ -165,6 +165,7 @@ PROOFS_TESTS = [
     "tests/proofs/test_cli.py",
     "tests/proofs/test_budget.py",
     "tests/proofs/test_differential.py",
+    "tests/proofs/test_ledger_tasks.py",
     "tests/proofs/test_explore_check.py",
     "tests/proofs/test_recordings.py",
     "tests/proofs/test_interleave.py",
