@@ -107,7 +107,6 @@ class Ledger:
         if (
             not self.bad_discards
             and sorted(held) == sorted(self.accepted)
-            and len(set(self.accepted)) == len(self.accepted)
             and not self._order_problems(buffer, backlog)
         ):
             return []

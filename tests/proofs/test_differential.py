@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections.abc import Callable
 
 import pytest
 from hypothesis.errors import Flaky
 from rich.console import Console
 
-from tests.support.differential_queues import DrainsNewestFirst
-from tidegate.model import EMPTY, Op, OpName
+from tests.support.differential_queues import DrainsNewestFirst, RaisesOnDrain
+from tidegate.model import EMPTY, Op, OpName, TaskOpName
 from tidegate.proofs.cli import main
 from tidegate.proofs.core import Budget, CheckContext, Profile, Verdict
 from tidegate.proofs.differential.check import check_differential
@@ -23,6 +24,7 @@ from tidegate.proofs.differential.machine import (
     run_differential,
     sized,
 )
+from tidegate.proofs.explore.properties import Property, PropertyKind
 from tidegate.proofs.profiles import PROFILES
 from tidegate.proofs.protocol.queue_class import QueueClassError, describe, load_queue_class
 from tidegate.proofs.protocol.traces import Step, Trace
@@ -192,3 +194,45 @@ def test_each_round_runs_its_own_seed_on_the_queue_class_and_progress_counts_pro
     )
     assert last is not None and float(last[1]) < 60 and float(last[2]) < 60, failed.details
     assert f"  differential programs: {3 * plan.programs}/{total} done in " in out.getvalue()
+
+
+def _failure_of(machine: Differential, rule: Callable[[], None]) -> str:
+    """The reason the differential gives when `rule` fails."""
+    with pytest.raises(DifferentialFailure) as failed:
+        rule()
+    return failed.value.reason
+
+
+def test_a_step_fails_naming_the_operation_and_what_went_wrong(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation: kills differential.machine.Differential._step 29, 30 (the implementation's
+    exception), 48 (answers that differ), 57, 65 and 68 (a step property the model breaks:
+    judged on v1 steps only, named with its statement)."""
+    drain = Op(OpName.TRY_DRAIN_ONE)
+    raising = Differential(queue_factory=RaisesOnDrain)
+    raising.new(1, 1, 10)
+    assert _failure_of(raising, raising.try_drain_one) == (
+        f"{drain}: the implementation raised RuntimeError: drain exploded"
+    )
+
+    flipped = Differential(queue_factory=DrainsNewestFirst)
+    flipped.new(1, 2, 10)
+    flipped.enqueue_or_send([1, 2, 3])
+    flipped.try_recv()
+    flipped.try_drain_one()
+    reason = _failure_of(flipped, flipped.try_recv)
+    answers = re.fullmatch(
+        rf"{Op(OpName.TRY_RECV)}: model answered ok (\d+), implementation answered ok (\d+)",
+        reason,
+    )
+    assert answers is not None and answers[1] != answers[2], reason
+
+    never = Property("never", "no step happens", PropertyKind.INVARIANT, on_step=lambda m: False)
+    monkeypatch.setattr("tidegate.proofs.differential.machine.GENERIC_INVARIANTS", (never,))
+    machine = Differential()
+    machine.new(1, 1, 10)
+    machine.start_task(TaskOpName.NOTIFIED, 0)  # a task step: no moment of the catalogue's
+    assert _failure_of(machine, machine.try_drain_one) == (
+        f"{drain}: the model broke never (no step happens)"
+    )

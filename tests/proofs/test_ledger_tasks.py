@@ -4,7 +4,7 @@ answers ok, and an item reported unsent (cancelled, or Closed) is never delivere
 from __future__ import annotations
 
 from tests.support.broken_channels import write_at_receive_channel
-from tidegate.model import Op, OpName, TaskOp, TaskOpName
+from tidegate.model import CLOSED, EMPTY, Op, OpName, TaskOp, TaskOpName
 from tidegate.proofs.differential.ledger import Ledger
 from tidegate.proofs.protocol.queue_class import QueueRunner
 from tidegate.proofs.protocol.subjects import ImplRunner, ModelRunner, Runner
@@ -65,4 +65,26 @@ def test_a_pending_sends_item_delivered_is_caught() -> None:
     assert problems(QueueRunner(channel_factory=write_at_receive_channel), 1, ops) == [
         "item 2 is in the channel while its send (task 1) is still pending: a send's item "
         "goes in only when the send answers ok"
+    ]
+
+
+def test_a_closed_sends_item_delivered_is_caught() -> None:
+    """Mutation: kills differential.ledger.Ledger._settle 3-7 (a send answering Closed not
+    recorded as unsent, or recorded without saying why)."""
+    ledger = Ledger()
+    ledger.record(send(5), CLOSED, ())
+    assert ledger.problems((5,), ()) == [
+        "item 5 is in the channel, but its send answered Closed: an item is never both "
+        "delivered and reported unsent"
+    ]
+
+
+def test_a_bad_discard_is_reported_though_every_item_is_accounted_for() -> None:
+    """Mutation: kills differential.ledger.Ledger.problems 11 (the shortcut for a balanced
+    ledger taken while a bad discard stands)."""
+    ledger = Ledger()
+    ledger.record(TRY_RECV, EMPTY, (7,))
+    assert ledger.problems((), ()) == [
+        "try_recv answered err Empty and discarded [7]: only drop_receiver and a try_drain_one "
+        "answering Closed may discard"
     ]

@@ -40,3 +40,10 @@ class NotAQueue:
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
+
+
+class RaisesOnDrain(BackpressureQueue[int]):
+    """Raises from try_drain_one, as a port with a bug in its drain might."""
+
+    def try_drain_one(self, tx: Sender[int]) -> bool:
+        raise RuntimeError("drain exploded")
