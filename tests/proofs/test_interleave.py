@@ -449,3 +449,89 @@ def test_the_verify_check_names_what_it_explored_and_the_findings_gone_missing(
             f"protocol: [seed] {room.value}: QueueFull on item 3 with backlog [2] at cap 1 "
             "while the channel had 1 free slot(s); replay: capacity=1,cap=1,wire=3/W:3.R:3.C.R"
         ]
+
+
+def _small_quick(monkeypatch: pytest.MonkeyPatch, random_runs: int) -> Scenario:
+    """Make the quick profile's interleave check one small scenario the seed passes."""
+    from tidegate.proofs.core import Profile
+    from tidegate.proofs.profiles import PROFILES
+
+    small = Scenario.parse("capacity=1,cap=1,wire=3")
+    quick = PROFILES[Profile.QUICK]
+    sizes = replace(
+        quick.interleave,
+        scenarios=(small,),
+        seed_findings=(Finding.DISCONNECT_WITH_ROOM,),
+        random_runs=random_runs,
+        random_scenario=small,
+    )
+    monkeypatch.setitem(PROFILES, Profile.QUICK, replace(quick, interleave=sizes))
+    return small
+
+
+async def _the_real_reader(*args: object, **kwargs: object) -> object:
+    from tidegate.impl.reader import run_reader
+
+    return await run_reader(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_verify_check_runs_its_loops_and_seed_at_random_and_shows_progress(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mutation: kills interleave.check.check_interleave 6, 7, 11, 12, 16, 17, 28
+    (progress), 30, 40, 42 (random runs: only when asked for, with the check's loops and
+    seed) and 62 (a coverage claimed for loops the model does not describe)."""
+    from tidegate.proofs.core import CheckContext, Profile
+    from tidegate.proofs.interleave import check as interleave_check
+    from tidegate.proofs.interleave.world import Loops
+    from tidegate.proofs.report import make_console
+
+    calls: list[tuple[object, int, int]] = []
+    real = interleave_check.explore_random
+
+    def recording(scenario: Scenario, loops: Loops, *, runs: int, seed: int) -> object:
+        calls.append((loops, runs, seed))
+        return real(scenario, loops, runs=runs, seed=seed)
+
+    monkeypatch.setattr(interleave_check, "explore_random", recording)
+    wrapped = Loops(reader=_the_real_reader, name="the real loops, wrapped")  # type: ignore[arg-type]
+    _small_quick(monkeypatch, random_runs=2)
+    result = interleave_check.check_interleave(
+        CheckContext(Profile.QUICK, 5, make_console()), wrapped
+    )
+    assert calls == [(wrapped, 2, 5)] * len(Variant)
+    assert result.verdict is Verdict.PASS and result.coverage is None
+    assert "  protocol interleavings (scenarios): 1/1 done in " in capsys.readouterr().out
+
+    calls.clear()
+    _small_quick(monkeypatch, random_runs=0)
+    result = interleave_check.check_interleave(CheckContext(Profile.QUICK, 5, make_console()))
+    assert calls == [] and result.verdict is Verdict.PASS
+    assert result.coverage is not None
+
+
+def test_the_verify_check_fails_when_the_model_missed_steps_it_reaches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation: kills interleave.check.check_interleave 74-85 (every schedule explored but
+    a step kind the model reaches never taken: a FAIL that names the kinds missed)."""
+    from tidegate.proofs.core import CheckContext, Profile
+    from tidegate.proofs.interleave import check as interleave_check
+    from tidegate.proofs.interleave.coverage import describe_step, reachable_step_kinds
+    from tidegate.proofs.report import make_console
+
+    small = _small_quick(monkeypatch, random_runs=0)
+    larger = Scenario.parse("capacity=2,cap=1,wire=3,producers=1")
+    reached = frozenset(reachable_step_kinds((small,)))
+    beyond = frozenset(reachable_step_kinds((larger,))) - reached
+    assert beyond
+    monkeypatch.setattr(
+        interleave_check, "reachable_step_kinds", lambda scenarios: reached | beyond
+    )
+    result = interleave_check.check_interleave(CheckContext(Profile.QUICK, 0, make_console()))
+    assert result.verdict is Verdict.FAIL
+    assert result.details == [
+        "every schedule was explored, yet the model in lockstep never took "
+        + "; ".join(sorted(describe_step(k) for k in beyond))
+        + " (reachable at these bounds): the explorer skipped schedules"
+    ]
