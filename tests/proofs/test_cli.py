@@ -191,3 +191,21 @@ def test_how_a_command_ends_is_its_exit_code(
     note_interrupt()  # left over from an earlier command of this process: forgotten
     assert main(["replay", "--subject", "model"]) == ExitCode.OK
     assert not interrupted()
+
+
+def test_an_option_number_is_refused_naming_its_rule_and_the_text() -> None:
+    """Mutation: kills cli.number 24 and 26 (a word, or an infinity within the bounds,
+    escaping as another error or accepted) and cli._bound 2 (a float bound printed as an
+    int would be, with thousands separators)."""
+    from tidegate.proofs.cli import number
+
+    at_least_one = number(int, minimum=1)
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^must be an integer >= 1, got 'abc'$"):
+        at_least_one("abc")
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^must be a number >= 0, got 'inf'$"):
+        number(float, minimum=0)("inf")
+    with pytest.raises(
+        argparse.ArgumentTypeError, match=r"^must be a number <= 1500.5, got '2000'$"
+    ):
+        number(float, maximum=1500.5)("2000")
+    assert number(int, maximum=1_000_000)("1000000") == 1_000_000
