@@ -168,3 +168,17 @@ def test_a_noted_interrupt_ends_every_budget_until_cleared() -> None:
     finally:
         clear_interrupt()
     assert first.exhausted() is None and not second.interrupted
+
+
+def test_the_default_memory_limit_is_half_the_machine_or_none_if_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation: kills core.default_memory_limit 7 and 8 (the machine's memory ignored, or
+    halved when it is unknown)."""
+    from tidegate.proofs import core
+
+    monkeypatch.delenv("TIDEGATE_MAX_MEMORY", raising=False)
+    total = core.physical_memory()
+    assert total is not None and core.default_memory_limit() == total // 2
+    monkeypatch.setattr(core, "physical_memory", lambda: None)
+    assert core.default_memory_limit() is None

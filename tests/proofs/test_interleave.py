@@ -535,3 +535,19 @@ def test_the_verify_check_fails_when_the_model_missed_steps_it_reaches(
         + "; ".join(sorted(describe_step(k) for k in beyond))
         + " (reachable at these bounds): the explorer skipped schedules"
     ]
+
+
+def test_of_two_shortest_witnesses_of_a_finding_the_first_explored_is_shown() -> None:
+    """Mutation: kills interleave.verdict.summarize 27 (a tie in length goes to the later
+    exploration)."""
+    seed = Scenario(1, 1, 3)
+    room = Finding.DISCONNECT_WITH_ROOM
+    first, second = _shown(room, "W", "R", "W"), _shown(room, "W", "W", "R")
+    summary = summarize(
+        [
+            _explored(seed, exhausted=True, findings={room: first}),
+            _explored(seed, exhausted=True, findings={room: second}),
+        ]
+    )
+    replay = format_replay(seed, first.schedule)
+    assert summary.findings == [f"[seed] {room.value}: DISCONNECT_WITH_ROOM seen; replay: {replay}"]
