@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 
 from tidegate.proofs.core import (
     Check,
@@ -32,11 +33,18 @@ from tidegate.proofs.report import progress, trace_lines
 
 
 class Explorations:
-    """The explorations of one verify run, computed on first use and shared by its checks."""
+    """The explorations of one verify run, computed on first use and shared by its checks;
+    the bound sets share `budget` seconds of `clock`, counted from the first exploration."""
 
-    def __init__(self, bounds: tuple[Bounds, ...], budget: float) -> None:
+    def __init__(
+        self,
+        bounds: tuple[Bounds, ...],
+        budget: float,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.bounds = bounds
         self.budget = budget
+        self.clock = clock
         self.started: float | None = None
         self.results: dict[Bounds, Exploration] = {}
 
@@ -46,8 +54,8 @@ class Explorations:
         too large for the machine is inconclusive rather than killed."""
         if bounds not in self.results:
             if self.started is None:
-                self.started = time.perf_counter()
-            left = max(0.01, self.budget - (time.perf_counter() - self.started))
+                self.started = self.clock()
+            left = max(0.01, self.budget - (self.clock() - self.started))
             with progress(ctx.console, f"explore {bounds} (states)", None) as tick:
                 self.results[bounds] = explore_bounds(
                     bounds,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from typing import Any
 
+import pytest
 from rich.console import Console
 
 from tidegate.proofs.core import CheckContext, CheckResult, Profile, Verdict
@@ -12,6 +14,7 @@ from tidegate.proofs.explore.check import exploration_checks
 from tidegate.proofs.explore.engine import TASKS_NOTE
 from tidegate.proofs.explore.search import Bounds, Exploration
 from tidegate.proofs.profiles import PROFILES
+from tidegate.proofs.report import make_console
 
 
 def run_all(
@@ -209,3 +212,29 @@ def test_each_finding_shows_its_own_shortest_counterexample_the_first_listed_on_
         assert findings.findings == [_finding(n, explored) for n in names]
         tie = findings.findings[1]
         assert f"(capacity=1, cap={order[0].cap}, 4 steps)" in tie, tie
+
+
+def test_each_bound_set_gets_what_is_left_of_the_budget_and_the_memory_limit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mutation: kills explore.check.Explorations.get 10 (the time already spent added to,
+    not taken from, the budget), 13 (its progress unnamed), 20 and 25 (no memory limit)."""
+    from tidegate.proofs.core import default_memory_limit
+    from tidegate.proofs.explore import check
+
+    now = iter([100.0, 100.0, 104.0])  # the start, then one reading per bound set
+    asked: list[tuple[Bounds, float | None, int | None]] = []
+    real = check.explore_bounds
+
+    def recording(bounds: Bounds, **limits: Any) -> Exploration:
+        asked.append((bounds, limits["max_seconds"], limits["max_memory"]))
+        return real(bounds, **limits)
+
+    monkeypatch.setattr(check, "explore_bounds", recording)
+    shared = check.Explorations((SMALL, Bounds(2, 0, 4, 2)), 10.0, lambda: next(now))
+    ctx = CheckContext(Profile.QUICK, 0, make_console())
+    shared.get(SMALL, ctx)
+    shared.get(Bounds(2, 0, 4, 2), ctx)
+    limit = default_memory_limit()
+    assert asked == [(SMALL, 10.0, limit), (Bounds(2, 0, 4, 2), 6.0, limit)]
+    assert f"  explore {SMALL} (states): " in capsys.readouterr().out

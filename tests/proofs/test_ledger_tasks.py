@@ -4,7 +4,7 @@ answers ok, and an item reported unsent (cancelled, or Closed) is never delivere
 from __future__ import annotations
 
 from tests.support.broken_channels import write_at_receive_channel
-from tidegate.model import CLOSED, EMPTY, Op, OpName, TaskOp, TaskOpName
+from tidegate.model import CLOSED, EMPTY, Ok, Op, OpName, Pending, TaskOp, TaskOpName
 from tidegate.proofs.differential.ledger import Ledger
 from tidegate.proofs.protocol.queue_class import QueueRunner
 from tidegate.proofs.protocol.subjects import ImplRunner, ModelRunner, Runner
@@ -88,3 +88,22 @@ def test_a_bad_discard_is_reported_though_every_item_is_accounted_for() -> None:
         "try_recv answered err Empty and discarded [7]: only drop_receiver and a try_drain_one "
         "answering Closed may discard"
     ]
+
+
+def test_a_discard_by_a_task_or_by_a_drain_that_sent_is_reported() -> None:
+    """Mutation: kills differential.ledger.Ledger.record 5-8 (a task operation's discard
+    reported without its rule) and 25 (a discard by a try_drain_one that did not answer
+    Closed, or by another operation answering Closed, taken as a closed drain's)."""
+    recv = TaskOp(TaskOpName.RECV)
+    ledger = Ledger()
+    ledger.record(recv, Pending(1), (4,))
+    assert ledger.problems((), ()) == [
+        f"{recv} answered {Pending(1)} and discarded [4]: a task operation never discards"
+    ]
+    for op, answer in ((Op(OpName.TRY_DRAIN_ONE), Ok(True)), (Op(OpName.TRY_SEND, 9), CLOSED)):
+        ledger = Ledger()
+        ledger.record(op, answer, (3,))
+        assert ledger.problems((), ()) == [
+            f"{op} answered {answer} and discarded [3]: only drop_receiver and a try_drain_one "
+            "answering Closed may discard"
+        ]

@@ -21,6 +21,7 @@ from tidegate.proofs.recordings.check import (
     check_recordings_with,
 )
 from tidegate.proofs.recordings.replay import replay_all, replay_trace
+from tidegate.proofs.report import make_console
 
 
 def test_shipped_recordings_are_the_600() -> None:
@@ -114,3 +115,15 @@ def test_a_queue_class_is_checked_on_the_v1_recordings_and_the_check_says_so() -
     broken = check_recordings_on(DrainsNewestFirst, ctx)
     assert broken.verdict is Verdict.FAIL and broken.cases == 600 and len(broken.details) > 1
     assert broken.details[0] == "v1 recordings only: a queue class has no channel tasks (v2)"
+
+
+def test_the_recordings_check_counts_its_traces_as_it_replays_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Mutation: kills recordings.check.check_recordings_with 2, 3 and 10 (its progress
+    unnamed, without a total, or never told)."""
+    traces = recorded_traces()[:40]
+    ctx = CheckContext(Profile.QUICK, 0, make_console())
+    result = check_recordings_with(make_runner("model"), "the model", ctx, traces)
+    assert (result.verdict, result.cases) == (Verdict.PASS, 40)
+    assert "  recordings on the model: 40/40 done in " in capsys.readouterr().out
