@@ -221,10 +221,11 @@ def test_each_bound_set_gets_what_is_left_of_the_budget_and_the_memory_limit(
     not taken from, the budget), 13 (its progress unnamed), 20 and 25 (no memory limit)."""
     from tidegate.proofs.core import default_memory_limit
     from tidegate.proofs.explore import check
+    from tidegate.proofs.explore.engine import explore_bounds
 
     now = iter([100.0, 100.0, 104.0])  # the start, then one reading per bound set
     asked: list[tuple[Bounds, float | None, int | None]] = []
-    real = check.explore_bounds
+    real = explore_bounds
 
     def recording(bounds: Bounds, **limits: Any) -> Exploration:
         asked.append((bounds, limits["max_seconds"], limits["max_memory"]))

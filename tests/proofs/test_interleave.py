@@ -483,11 +483,12 @@ def test_the_verify_check_runs_its_loops_and_seed_at_random_and_shows_progress(
     seed) and 62 (a coverage claimed for loops the model does not describe)."""
     from tidegate.proofs.core import CheckContext, Profile
     from tidegate.proofs.interleave import check as interleave_check
+    from tidegate.proofs.interleave.explore import explore_random
     from tidegate.proofs.interleave.world import Loops
     from tidegate.proofs.report import make_console
 
     calls: list[tuple[object, int, int]] = []
-    real = interleave_check.explore_random
+    real = explore_random
 
     def recording(scenario: Scenario, loops: Loops, *, runs: int, seed: int) -> object:
         calls.append((loops, runs, seed))
