@@ -179,6 +179,9 @@ PROOFS_TESTS = [
             "test_a_kind_is_the_abstract_state_the_operation_and_the_answer_class",
             "test_every_reachable_kind_comes_with_a_shortest_case_of_fresh_items",
             "test_shrinking_keeps_only_smaller_failures_of_the_same_kind",
+            "test_shrinking_goes_on_while_a_round_makes_progress",
+            "test_items_are_renumbered_in_order_or_lowered_one_by_one_never_grown",
+            "test_a_move_past_the_bound_leaves_the_other_moves_of_its_state_searched",
         )
     ),
     "tests/proofs/test_crosshair.py::test_a_report_is_a_pass_only_when_complete_with_every_condition_checked",

@@ -122,7 +122,10 @@ def _check_witnesses(shared: Explorations, ctx: CheckContext) -> CheckResult:
         for reach in r.reaches:
             name = reach.witness.name
             off_contract[name] = reach.off_contract
-            reached[name] = reached.get(name, False) or reach.reached
+            if reach.reached:
+                reached[name] = True
+            else:
+                reached.setdefault(name, False)
     required = [n for n in reached if not off_contract[n]]
     result = CheckResult(
         "reachability witnesses",

@@ -218,7 +218,8 @@ def test_each_bound_set_gets_what_is_left_of_the_budget_and_the_memory_limit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Mutation: kills explore.check.Explorations.get 10 (the time already spent added to,
-    not taken from, the budget), 13 (its progress unnamed), 20 and 25 (no memory limit)."""
+    not taken from, the budget), 13, 21 and 26 (its progress unnamed or never told), 20
+    and 25 (no memory limit)."""
     from tidegate.proofs.core import default_memory_limit
     from tidegate.proofs.explore import check
     from tidegate.proofs.explore.engine import explore_bounds
@@ -238,4 +239,4 @@ def test_each_bound_set_gets_what_is_left_of_the_budget_and_the_memory_limit(
     shared.get(Bounds(2, 0, 4, 2), ctx)
     limit = default_memory_limit()
     assert asked == [(SMALL, 10.0, limit), (Bounds(2, 0, 4, 2), 6.0, limit)]
-    assert f"  explore {SMALL} (states): " in capsys.readouterr().out
+    assert f"  explore {SMALL} (states): 197 done in " in capsys.readouterr().out
