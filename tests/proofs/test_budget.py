@@ -173,12 +173,13 @@ def test_a_noted_interrupt_ends_every_budget_until_cleared() -> None:
 def test_the_default_memory_limit_is_half_the_machine_or_none_if_unknown(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Mutation: kills core.default_memory_limit 7 and 8 (the machine's memory ignored, or
-    halved when it is unknown)."""
+    """Mutation: kills core.default_memory_limit 7, 8 and 11 (the machine's memory ignored,
+    halved when it is unknown, or halved into a float: the limit is a count of bytes)."""
     from tidegate.proofs import core
 
     monkeypatch.delenv("TIDEGATE_MAX_MEMORY", raising=False)
     total = core.physical_memory()
-    assert total is not None and core.default_memory_limit() == total // 2
+    limit = core.default_memory_limit()
+    assert total is not None and isinstance(limit, int) and limit == total // 2
     monkeypatch.setattr(core, "physical_memory", lambda: None)
     assert core.default_memory_limit() is None

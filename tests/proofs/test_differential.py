@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import settings
 from hypothesis.errors import Flaky
 from rich.console import Console
 
@@ -149,15 +150,16 @@ def test_each_round_runs_its_own_seed_on_the_queue_class_and_progress_counts_pro
 ) -> None:
     """Mutation: kills differential.check.check_differential 7, 10-12, 17-19 (the result's
     name, verdict and unit when every round passes), 21, 23, 24, 28, 29, 71, 88-91
-    (progress), 41 and 42 (a round's seed and queue class), 63 and 67-69 (what a failure
-    says)."""
+    (progress), 28, 41 and 42 (a round's size, seed and queue class), 63 and 67-69 (what
+    a failure says)."""
     plan = PROFILES[Profile.DEFAULT].differential
     total = plan.rounds * plan.programs
     seeds = [7 * 1_000_003 + index for index in range(plan.rounds)]
     rounds: list[tuple[int, object]] = []
     trace = Trace("t", 1, 1, (Step(Op(OpName.TRY_RECV), EMPTY),))
 
-    def run(chosen: object, seed: int, factory: object, tally: Tally) -> None:
+    def run(chosen: settings, seed: int, factory: object, tally: Tally) -> None:
+        assert (chosen.max_examples, chosen.stateful_step_count) == (plan.programs, plan.steps)
         rounds.append((seed, factory))
         tally.programs += plan.programs
         tally.steps += 10
