@@ -6,9 +6,9 @@ two orders of magnitude quicker and smaller, but packs a state into at most
 `packed.MAX_BITS` bits, so very long runs of items (NQ + NO beyond about 40) go to the
 reference explorer (`search`). With tasks (v2) the packed engine is `interned`: the
 counters and an interned subject's id in one integer, each (subject, action) pair
-stepped by the model once, a level searched on arrays; it is only somewhat quicker
-than the reference (the model's step and the catalogue, per pair, are most of the
-cost in both) but a state costs bytes rather than kilobytes.
+stepped by the model once, a level searched on arrays; it is only up to about twice as
+quick as the reference, and about as large (the model's step and the catalogue, and the
+model's subjects, per pair and per subject, are most of the cost in both).
 """
 
 from __future__ import annotations
