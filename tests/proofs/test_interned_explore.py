@@ -133,3 +133,15 @@ def test_chunks_find_what_one_finds_and_budgets_stop_at_one(
     assert not r.complete and r.stopped == (
         "time budget of 0 s ran out (at depth 0, 1 states found)"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "bounds",
+    [b for b in PROFILES[Profile.THOROUGH].explore.bounds if b.has_tasks and b not in SUITE],
+    ids=str,
+)
+def test_same_answers_at_every_profiles_task_bounds(bounds: Bounds) -> None:
+    # verify's own task bounds, up to 321,660 states: about a minute for all of them.
+    reference = explore(bounds)
+    assert _without_timings(explore_interned(bounds)) == _without_timings(reference)
