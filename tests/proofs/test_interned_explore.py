@@ -127,7 +127,7 @@ def test_chunks_find_what_one_finds_and_budgets_stop_at_one(
 ) -> None:
     b = Bounds(1, 1, 1, 1, sends=1, recvs=1, waiters=1)
     whole = explore_interned(b)
-    monkeypatch.setattr(interned, "LEVEL_CHUNK", 64)
+    monkeypatch.setattr(interned, "LEVEL_CHUNK", 2)
     assert _without_timings(explore_interned(b)) == _without_timings(whole)
     r = explore_interned(b, max_seconds=0.0)
     assert not r.complete and r.stopped == (
