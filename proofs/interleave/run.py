@@ -11,8 +11,7 @@ from typing import Any
 from tidegate.impl.reports import ReaderEnd
 from tidegate.model import protocol
 from tidegate.model.protocol import is_fault_step
-from tidegate.model.variants import Variant as ModelVariant
-from tidegate.proofs.interleave.coverage import Kind, kinds
+from tidegate.proofs.interleave.coverage import Kind, kinds, start_of
 from tidegate.proofs.interleave.properties import (
     Finding,
     InterleaveProperty,
@@ -49,15 +48,7 @@ class Run:
         self.world = World(scenario, loops)
         self.model: protocol.ProtocolState | None = None
         if with_model:
-            self.model = protocol.start(
-                scenario.capacity,
-                scenario.cap,
-                scenario.wire_items(),
-                scenario.producer_items(),
-                scenario.stop_after,
-                ModelVariant(scenario.variant.value),
-                scenario.faults,
-            )
+            self.model = start_of(scenario)
         self.schedule: list[str] = []
         self.covered: set[Kind] = set()
         """The kinds of step the model took in lockstep (`tidegate.proofs.interleave.coverage`)."""
