@@ -12,7 +12,7 @@ from pathlib import Path
 from tidegate.proofs.cli import number
 from tidegate.proofs.conform.generate import ANCHORS
 from tidegate.proofs.conform.report import print_outcome
-from tidegate.proofs.conform.session import Settings, conform, planned_cases
+from tidegate.proofs.conform.session import Settings, conform
 from tidegate.proofs.conform.suite import Suite, suite_traces
 from tidegate.proofs.core import Budget, BudgetExhausted, TidegateError, Verdict
 from tidegate.proofs.flags import nonempty, output_file
@@ -158,7 +158,7 @@ def run_conform(args: argparse.Namespace) -> Verdict:
         task_examples=int(args.task_examples),
     )
     console.print(f"tidegate conform: adapter {args.adapter!r}, seed {args.seed}", markup=False)
-    with progress(console, "cases", planned_cases(settings)) as tick:
+    with progress(console, "cases", None) as tick:  # conform gives the total
         outcome = conform(args.adapter, settings, tick)
     print_outcome(console, outcome)
     if args.save_failures and outcome.minimal is not None:

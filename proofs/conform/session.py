@@ -245,15 +245,25 @@ def conform(
     if budget is None:
         budget = Budget(settings.time_budget)
     outcome = ConformOutcome(settings=settings)
-    targets = _targets()
-    outcome.reachable = len(targets)
     outcome.deep_planned = DEEP_RUNS if settings.deep else 0
     covered: set[CoverageKind] = set()
     task_covered: set[TaskCoverageKind] = set()
     try:
+        # Working out the targets and the plan takes seconds of CPU: a Ctrl-C then must
+        # still end in the report of what ran (nothing), as it does later.
+        targets = _targets()
+        outcome.reachable = len(targets)
+        if tick is not None:
+            tick(0, planned_cases(settings, v2=settings.tasks))
         adapter = Adapter(command, timeout=settings.op_timeout)
     except AdapterError as exc:
         outcome.verdict, outcome.error = Verdict.FAIL, exc
+        return outcome
+    except KeyboardInterrupt:
+        budget.interrupt()
+        outcome.budget_ended, outcome.stopped = True, "interrupted"
+        outcome.verdict = Verdict.INCONCLUSIVE
+        outcome.seconds = time.monotonic() - start
         return outcome
     phases: dict[str, Phase] = {}
     label = "the protocol probes"

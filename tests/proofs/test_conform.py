@@ -32,7 +32,7 @@ from tidegate.proofs.conform.coverage import (
 from tidegate.proofs.conform.deep import DEEP_RUNS
 from tidegate.proofs.conform.generate import ANCHORS, coverage_cases, random_case
 from tidegate.proofs.conform.probes import PROBES
-from tidegate.proofs.conform.report import step_table
+from tidegate.proofs.conform.report import print_outcome, step_table
 from tidegate.proofs.conform.runner import Mismatch
 from tidegate.proofs.conform.session import Settings, conform, planned_cases
 from tidegate.proofs.conform.shrink import shrink_mismatch
@@ -41,6 +41,7 @@ from tidegate.proofs.protocol.adapter import Breach
 from tidegate.proofs.protocol.subjects import make_runner
 from tidegate.proofs.protocol.traces import load_traces
 from tidegate.proofs.recordings.replay import replay_trace
+from tidegate.proofs.report import make_console
 
 SERVE = f"{sys.executable} -m tidegate.proofs serve --subject"
 # Long runs need TIDEGATE_SLOW=1 (and carry the registered `slow` marker for -m selection).
@@ -260,8 +261,29 @@ def test_a_v1_port_runs_to_the_total_of_its_v1_cases() -> None:
     assert outcome.v1_only and outcome.verdict is Verdict.PASS
     planned = planned_cases(settings, v2=False)
     assert planned < planned_cases(settings)
-    assert [t for _, t in told if t is not None] == [planned]
+    # The plan for a port that speaks v2, then the correction once it is known not to.
+    assert [t for _, t in told if t is not None] == [planned_cases(settings), planned]
     assert told[-1] == (planned, None)
+
+
+def test_a_ctrl_c_while_the_plan_is_worked_out_still_reports_what_ran(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Working out the targets takes seconds of CPU; CI once sent its SIGINT just then, and
+    # the KeyboardInterrupt escaped conform() before any report was printed.
+    from tidegate.proofs.conform import session
+
+    def interrupted() -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session, "_targets", interrupted)
+    outcome = conform(PORT, QUICK)
+    assert outcome.verdict is Verdict.INCONCLUSIVE and outcome.requests == 0
+    assert outcome.budget_ended and outcome.stopped == "interrupted"
+    print_outcome(make_console(), outcome)
+    out = capsys.readouterr().out
+    assert "stopped before every case ran: interrupted" in out
+    assert "(exit 3)" in out
 
 
 def test_v2_is_checked_unless_every_task_operation_is_unsupported() -> None:
