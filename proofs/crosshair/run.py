@@ -159,6 +159,25 @@ def contract_targets(modules: Sequence[str], classes: bool = True) -> list[tuple
     return found
 
 
+def targets_of(conditions: Sequence[Condition], targets: Sequence[tuple[str, int]]) -> list[str]:
+    """The names among `targets` (as `contract_targets` gives them) whose source holds one
+    of `conditions`, in `targets`' order. A condition outside every target is skipped."""
+    spans: list[tuple[str, Path, int, int]] = []
+    for name, _ in targets:
+        module, _, attr = name.rpartition(".")
+        obj = getattr(importlib.import_module(module), attr)
+        lines, first = inspect.getsourcelines(obj)
+        spans.append(
+            (name, Path(inspect.getsourcefile(obj) or "").resolve(), first, first + len(lines))
+        )
+    places = {(Path(c.file).resolve(), c.line) for c in conditions}
+    return [
+        name
+        for name, file, first, end in spans
+        if any(f == file and first <= line < end for f, line in places)
+    ]
+
+
 def share_out(targets: Sequence[tuple[str, int]], workers: int) -> list[list[str]]:
     """Split targets over `workers` so each gets about as many conditions (greedy, largest
     first); empty shares are dropped."""

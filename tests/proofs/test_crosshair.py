@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 import tidegate.model.subject
@@ -23,6 +24,7 @@ from tidegate.proofs.crosshair.run import (
     contract_targets,
     parse_line,
     share_out,
+    targets_of,
 )
 
 # The v1 transitions searched as quick searches them: over subjects without tasks.
@@ -126,3 +128,58 @@ def test_diffbehavior_fails_only_on_a_program_shown() -> None:
     assert other.details[0] == "crosshair exited with 2"
     cut = diff_result("diff", DiffOutcome(None, "partial"))
     assert (cut.verdict, cut.details) == (Verdict.INCONCLUSIVE, ["cut off", "partial"])
+
+
+TASKS = "tidegate.model.tasks"
+
+
+def _tasks_condition(marker: str, outcome: CrosshairOutcome) -> Condition:
+    import tidegate.model.tasks
+
+    here = Path(tidegate.model.tasks.__file__)
+    line = next(i for i, text in enumerate(here.read_text().splitlines(), 1) if marker in text)
+    return Condition(str(here), line, outcome, marker.strip())
+
+
+def test_targets_of_names_the_function_whose_docstring_holds_the_condition() -> None:
+    send_pre = _tasks_condition("pre: -(2**63) <= item < 2**63", CrosshairOutcome.UNMET)
+    poll_pre = _tasks_condition("pre: -(2**63) <= task < 2**63", CrosshairOutcome.UNMET)
+    elsewhere = Condition("subject.py", 1, CrosshairOutcome.UNMET, "pre: x")
+    targets = contract_targets([TASKS], classes=False)
+    assert targets_of([send_pre], targets) == [f"{TASKS}.send"]
+    assert targets_of([poll_pre, send_pre], targets) == [f"{TASKS}.send", f"{TASKS}.poll"]
+    assert targets_of([elsewhere], targets) == []
+    assert targets_of([send_pre], [t for t in targets if t[0] != f"{TASKS}.send"]) == []
+
+
+def test_a_target_that_met_no_precondition_is_searched_again_at_twice_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Quick's first process met send's precondition in about five runs of six: the first
+    # paths pay CrossHair's warm-up. One more search at twice the budget decides it.
+    from tidegate.proofs.crosshair import check
+
+    unmet = _tasks_condition("pre: -(2**63) <= item < 2**63", CrosshairOutcome.UNMET)
+    recv = _tasks_condition("post: __return__.answer == Pending", CrosshairOutcome.EXPLORED)
+    met = _tasks_condition("post: __return__.answer in (OK, CLOSED", CrosshairOutcome.EXPLORED)
+    calls: list[tuple[list[str], float]] = []
+    second: list[Condition] = [met]
+
+    def fake(
+        targets: list[tuple[str, int]], budget: CrosshairBudget, *_: object, **__: object
+    ) -> CrosshairReport:
+        calls.append(([name for name, _ in targets], budget.per_condition))
+        found = [unmet, recv] if len(calls) == 1 else second
+        return CrosshairReport(list(found), expected=2)
+
+    monkeypatch.setattr(check, "run_crosshair", fake)
+    targets = [(f"{TASKS}.send", 1), (f"{TASKS}.recv", 1)]
+    result = crosshair_result("crosshair", targets, SMALL, ctx())
+    assert calls == [([f"{TASKS}.send", f"{TASKS}.recv"], 0.5), ([f"{TASKS}.send"], 1.0)]
+    assert (result.verdict, result.cases) == (Verdict.PASS, 2), result.details
+    # Unmet again: inconclusive, and the unmet condition is named.
+    calls.clear()
+    second[:] = [unmet]
+    result = crosshair_result("crosshair", targets, SMALL, ctx())
+    assert len(calls) == 2 and result.verdict is Verdict.INCONCLUSIVE
+    assert any("tasks.py" in line and "precondition never met" in line for line in result.details)
