@@ -39,17 +39,21 @@ from tidegate.proofs.core import (
     note_interrupt,
 )
 
-COMMANDS = (
-    "tidegate.proofs.verify",
-    "tidegate.proofs.recordings.cli",
-    "tidegate.proofs.protocol.cli",
-    "tidegate.proofs.conform.cli",
-    "tidegate.proofs.explore.cli",
-    "tidegate.proofs.interleave.cli",
-    "tidegate.proofs.simulate.cli",
-)
-"""The modules whose `register(subparsers)` adds their commands, in `--help` order. They are
-imported when the parser is built, so that each may import `exit_code` from here."""
+COMMANDS = {
+    "verify": "tidegate.proofs.verify",
+    "replay": "tidegate.proofs.recordings.cli",
+    "serve": "tidegate.proofs.protocol.cli",
+    "protocol": "tidegate.proofs.protocol.cli",
+    "conform": "tidegate.proofs.conform.cli",
+    "traces": "tidegate.proofs.conform.cli",
+    "explore": "tidegate.proofs.explore.cli",
+    "interleave": "tidegate.proofs.interleave.cli",
+    "simulate": "tidegate.proofs.simulate.cli",
+}
+"""Each command, in `--help` order, and the module whose `register(subparsers)` adds it.
+The modules are imported when the parser is built, so that each may import `exit_code`
+from here; a command line naming a command imports only that command's module (`serve`,
+started once per adapter, then skips numpy, hypothesis and every check)."""
 
 _EXIT_CODES = {
     Verdict.PASS: ExitCode.OK,
@@ -122,7 +126,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(int(ExitCode.USAGE), f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or only `command`'s module's commands
+    when `command` is one of `COMMANDS` (what it parses is then the same)."""
     parser = _Parser(
         prog="tidegate",
         description="Formal model and reference implementation of the reader-side "
@@ -134,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tidegate {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMANDS:
+    modules = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for name in modules:
         register = cast(Callable[[Any], None], importlib.import_module(name).register)
         register(sub)
     return parser
@@ -152,7 +159,10 @@ def version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see `ExitCode`)."""
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    # Only --version and --help come before the command, and neither takes a value.
+    command = given[0] if given and not given[0].startswith("-") else None
+    args = build_parser(command).parse_args(given)
     clear_interrupt()
     try:
         verdict: Verdict = args.run(args)
