@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from tests.support import broken_loops
+from tests.support.broken_model import protocol_notify_forgets_the_permit
 from tidegate.model import protocol
 from tidegate.proofs.interleave.explore import explore_all, run_schedule
 from tidegate.proofs.interleave.properties import InterleaveProperty
@@ -53,14 +54,7 @@ def test_broken_loops_are_caught_with_a_replayable_schedule(
 
 
 def test_a_model_that_disagrees_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A broken model: pings never store a permit.
-    def forgetful(s: protocol.ProtocolState) -> protocol.ProtocolState:
-        r = s.reader
-        if r.ping is protocol.Wait.WAITING:
-            return replace(s, reader=replace(r, ping=protocol.Wait.DONE, inbox=r.inbox + ("ping",)))
-        return s
-
-    monkeypatch.setattr(protocol, "_notify_one", forgetful)
+    monkeypatch.setattr(protocol, "_notify_one", protocol_notify_forgets_the_permit)
     ex = explore_all(TIGHT)
     assert InterleaveProperty.MATCHES_MODEL in ex.violations
     assert "permit" in ex.violations[InterleaveProperty.MATCHES_MODEL].event.detail
