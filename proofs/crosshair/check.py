@@ -133,9 +133,11 @@ def crosshair_result(
     total = sum(weight for _, weight in targets)
     with progress(ctx.console, "crosshair conditions", total) as tick:
         report = run_crosshair(targets, budget, tick, cwd, ctx.budget)
-    unmet = [c for c in report.conditions if c.outcome is CrosshairOutcome.UNMET]
+    unmet = targets_of(
+        [c for c in report.conditions if c.outcome is CrosshairOutcome.UNMET], targets
+    )
     if unmet and report.complete:
-        report = _search_again(report, targets_of(unmet, targets), targets, budget, ctx, cwd)
+        report = _search_again(report, unmet, targets, budget, ctx, cwd)
     result = CheckResult(
         name=name,
         verdict=verdict(report),

@@ -161,12 +161,16 @@ def contract_targets(modules: Sequence[str], classes: bool = True) -> list[tuple
 
 def targets_of(conditions: Sequence[Condition], targets: Sequence[tuple[str, int]]) -> list[str]:
     """The names among `targets` (as `contract_targets` gives them) whose source holds one
-    of `conditions`, in `targets`' order. A condition outside every target is skipped."""
+    of `conditions`, in `targets`' order. A condition outside every target is skipped, and
+    so is a target whose source cannot be found (CrossHair could not load it either)."""
     spans: list[tuple[str, Path, int, int]] = []
     for name, _ in targets:
         module, _, attr = name.rpartition(".")
-        obj = getattr(importlib.import_module(module), attr)
-        lines, first = inspect.getsourcelines(obj)
+        try:
+            obj = getattr(importlib.import_module(module), attr)
+            lines, first = inspect.getsourcelines(obj)
+        except (ImportError, AttributeError, OSError, TypeError, ValueError):
+            continue
         spans.append(
             (name, Path(inspect.getsourcefile(obj) or "").resolve(), first, first + len(lines))
         )

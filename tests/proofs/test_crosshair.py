@@ -150,6 +150,8 @@ def test_targets_of_names_the_function_whose_docstring_holds_the_condition() -> 
     assert targets_of([poll_pre, send_pre], targets) == [f"{TASKS}.send", f"{TASKS}.poll"]
     assert targets_of([elsewhere], targets) == []
     assert targets_of([send_pre], [t for t in targets if t[0] != f"{TASKS}.send"]) == []
+    assert targets_of([send_pre], [(f"{TASKS}.no_such_function", 1), *targets]) == [f"{TASKS}.send"]
+    assert targets_of([send_pre], [("tidegate.no_such_module.f", 1)]) == []
 
 
 def test_a_target_that_met_no_precondition_is_searched_again_at_twice_the_budget(
