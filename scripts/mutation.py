@@ -133,19 +133,14 @@ EVERY = None
 PROOFS: dict[str, tuple[str, ...] | None] = {
     # verdicts and exit codes
     "tidegate/proofs/core.py": ("parse_size", "default_memory_limit"),
-    "tidegate/proofs/cli.py": ("exit_code", "number", "_bound", "build_parser", "main"),
+    "tidegate/proofs/cli.py": ("exit_code", "number", "_bound", "main"),
     "tidegate/proofs/verify.py": ("checks_for", "_timed", "_not_run", "overall"),
     "tidegate/proofs/report.py": ("write_junit",),
     # each capability's outcome -> verdict
     "tidegate/proofs/recordings/check.py": EVERY,
     "tidegate/proofs/differential/check.py": ("check_differential", "_failures"),
     "tidegate/proofs/explore/check.py": EVERY,
-    "tidegate/proofs/crosshair/check.py": (
-        "verdict",
-        "diff_result",
-        "crosshair_result",
-        "_search_again",
-    ),
+    "tidegate/proofs/crosshair/check.py": ("verdict", "diff_result", "searched_again"),
     "tidegate/proofs/crosshair/run.py": ("targets_of",),
     "tidegate/proofs/interleave/check.py": EVERY,
     "tidegate/proofs/interleave/verdict.py": ("Summary", "summarize", "missing_seed_findings"),
@@ -194,6 +189,7 @@ PROOFS_TESTS = [
     "tests/proofs/test_crosshair.py::test_diffbehavior_fails_only_on_a_program_shown",
     "tests/proofs/test_crosshair.py::test_targets_of_names_the_function_whose_docstring_holds_the_condition",
     "tests/proofs/test_crosshair.py::test_a_target_that_met_no_precondition_is_searched_again_at_twice_the_budget",
+    "tests/proofs/test_crosshair.py::test_searching_again_keeps_what_it_did_not_redo_and_says_what_it_redoes",
     "tests/checkers_catch/test_every_check.py",
     "tests/checkers_catch/test_broken_queues.py",
 ]

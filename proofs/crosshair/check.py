@@ -133,11 +133,7 @@ def crosshair_result(
     total = sum(weight for _, weight in targets)
     with progress(ctx.console, "crosshair conditions", total) as tick:
         report = run_crosshair(targets, budget, tick, cwd, ctx.budget)
-    unmet = targets_of(
-        [c for c in report.conditions if c.outcome is CrosshairOutcome.UNMET], targets
-    )
-    if unmet and report.complete:
-        report = _search_again(report, unmet, targets, budget, ctx, cwd)
+    report = searched_again(report, targets, budget, ctx, cwd)
     result = CheckResult(
         name=name,
         verdict=verdict(report),
@@ -153,22 +149,27 @@ def crosshair_result(
     return result
 
 
-def _search_again(
+def searched_again(
     report: CrosshairReport,
-    names: Sequence[str],
     targets: Sequence[tuple[str, int]],
     budget: CrosshairBudget,
     ctx: CheckContext,
-    cwd: Path | None,
+    cwd: Path | None = None,
 ) -> CrosshairReport:
-    """`report` with the conditions of `names` (the targets that met no precondition)
-    searched once more, at twice the CPU seconds a condition.
+    """`report` (of a run over `targets` at `budget`) with the targets whose precondition
+    was never met searched once more, at twice the CPU seconds a condition; `report`
+    itself when it is incomplete (the verdict is INCONCLUSIVE anyway) or every
+    precondition was met.
 
     The first paths a CrossHair process runs pay for its warm-up out of the first
     condition's budget: at quick's 0.5 CPU s, `send`, searched first, met no precondition
     in about one run in six, while searched second it always did. What the second run
     reports replaces what the first said of those targets; what it too leaves unmet
     stays unmet (INCONCLUSIVE)."""
+    unmet = [c for c in report.conditions if c.outcome is CrosshairOutcome.UNMET]
+    names = targets_of(unmet, targets)
+    if not names or not report.complete:
+        return report
     again = replace(budget, per_condition=2 * budget.per_condition)
     ctx.console.print(
         f"  crosshair: {', '.join(n.rpartition('.')[2] for n in names)} met no precondition "

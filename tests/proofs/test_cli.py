@@ -234,3 +234,29 @@ def test_serve_starts_without_the_checks() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_main_builds_the_parser_of_the_command_it_is_given(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mutation: kills cli.main's mutants that build every command's parser (a slower start,
+    the same parse) or read the wrong argument as the command."""
+    from tidegate.proofs import cli
+
+    built: list[str | None] = []
+    real = cli.build_parser
+
+    def recording(command: str | None = None) -> argparse.ArgumentParser:
+        built.append(command)
+        return real(command)
+
+    monkeypatch.setattr(cli, "build_parser", recording)
+    assert main(["protocol"]) == 0
+    monkeypatch.setattr(sys, "argv", ["tidegate", "protocol"])
+    assert main() == 0
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    with pytest.raises(SystemExit):
+        main([])
+    assert built == ["protocol", "protocol", None, None]
+    capsys.readouterr()

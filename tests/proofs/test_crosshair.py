@@ -185,3 +185,49 @@ def test_a_target_that_met_no_precondition_is_searched_again_at_twice_the_budget
     result = crosshair_result("crosshair", targets, SMALL, ctx())
     assert len(calls) == 2 and result.verdict is Verdict.INCONCLUSIVE
     assert any("tasks.py" in line and "precondition never met" in line for line in result.details)
+
+
+def test_searching_again_keeps_what_it_did_not_redo_and_says_what_it_redoes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mutation: kills crosshair.check.searched_again's mutants (the message, the budget,
+    the directory and run budget passed on, what is kept, and when nothing is redone)."""
+    import io
+
+    from tidegate.proofs.core import Budget
+    from tidegate.proofs.crosshair import check
+
+    send = _tasks_condition("pre: -(2**63) <= item < 2**63", CrosshairOutcome.UNMET)
+    poll = _tasks_condition("pre: -(2**63) <= task < 2**63", CrosshairOutcome.UNMET)
+    recv = _tasks_condition("post: __return__.answer == Pending", CrosshairOutcome.EXPLORED)
+    met = _tasks_condition("post: __return__.answer in (OK, CLOSED", CrosshairOutcome.EXPLORED)
+    targets = [(f"{TASKS}.send", 6), (f"{TASKS}.recv", 2), (f"{TASKS}.poll", 3)]
+    seen: list[tuple[list[tuple[str, int]], float, object, object]] = []
+
+    def fake(
+        retried: list[tuple[str, int]], budget: CrosshairBudget, *, cwd: object, run: object
+    ) -> CrosshairReport:
+        seen.append((retried, budget.per_condition, cwd, run))
+        return CrosshairReport([met], expected=1, complete=False, problems=["second"])
+
+    monkeypatch.setattr(check, "run_crosshair", fake)
+    out = io.StringIO()
+    here = CheckContext(Profile.QUICK, 0, Console(file=out, width=200), Budget(None))
+    first = CrosshairReport([send, recv, poll], expected=11, problems=["first"])
+    again = check.searched_again(first, targets, SMALL, here, Path("/somewhere"))
+    assert seen == [([targets[0], targets[2]], 1.0, Path("/somewhere"), here.budget)]
+    assert again.conditions == [recv, met] and again.expected == 11
+    assert (again.complete, again.problems) == (False, ["first", "second"])
+    assert out.getvalue() == (
+        "  crosshair: send, poll met no precondition within 0.5 CPU s; searching again at 1\n"
+    )
+    # Nothing to redo: every precondition met, none of the unmet in a target, or a run
+    # already incomplete (inconclusive whatever a second run says).
+    seen.clear()
+    for report in (
+        CrosshairReport([recv], expected=2),
+        CrosshairReport([Condition("subject.py", 1, CrosshairOutcome.UNMET, "pre: x")]),
+        CrosshairReport([send], expected=6, complete=False),
+    ):
+        assert check.searched_again(report, targets, SMALL, here) is report
+    assert seen == [] and out.getvalue().count("\n") == 1
