@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 
 from tests.support import broken_loops
-from tests.support.broken_model import protocol_notify_forgets_the_permit
 from tidegate.model import protocol
 from tidegate.proofs.interleave.explore import explore_all, run_schedule
 from tidegate.proofs.interleave.properties import InterleaveProperty
@@ -54,7 +53,7 @@ def test_broken_loops_are_caught_with_a_replayable_schedule(
 
 
 def test_a_model_that_disagrees_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(protocol, "_notify_one", protocol_notify_forgets_the_permit)
+    monkeypatch.setattr(protocol, "_notify_one", broken_loops.protocol_notify_forgets_the_permit)
     ex = explore_all(TIGHT)
     assert InterleaveProperty.MATCHES_MODEL in ex.violations
     assert "permit" in ex.violations[InterleaveProperty.MATCHES_MODEL].event.detail

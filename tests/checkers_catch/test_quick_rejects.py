@@ -33,7 +33,6 @@ from tests.support import (
     differential_queues,
     hostile_queues,
 )
-from tests.support.broken_model import protocol_notify_forgets_the_permit
 from tidegate.impl.queue import BackpressureQueue
 from tidegate.model import protocol
 from tidegate.proofs.core import Check, CheckContext, CheckResult, Profile, Verdict
@@ -193,6 +192,6 @@ def test_quick_rejects_the_broken_packed_step(monkeypatch: pytest.MonkeyPatch) -
 def test_quick_rejects_a_protocol_model_that_forgets_the_permit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(protocol, "_notify_one", protocol_notify_forgets_the_permit)
+    monkeypatch.setattr(protocol, "_notify_one", broken_loops.protocol_notify_forgets_the_permit)
     result = _timed(check_interleave, ctx())
     assert result.verdict is Verdict.FAIL, result.details[:3]

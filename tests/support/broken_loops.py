@@ -1,13 +1,15 @@
 """Deliberately broken protocol loops, for showing that the explorer catches them.
 
 Each has the signature of the real loop it replaces, so the explorer runs it
-exactly as it runs the real one.
+exactly as it runs the real one. `protocol_notify_forgets_the_permit` breaks the
+protocol model the explorer holds the loops to, instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterable, Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from tidegate.impl.channel import Receiver, Sender
@@ -16,6 +18,7 @@ from tidegate.impl.errors import ChannelDisconnected, ChannelEmpty, Closed, Queu
 from tidegate.impl.notify import Notify
 from tidegate.impl.queue import BackpressureQueue
 from tidegate.impl.reports import ConsumerEnd, ConsumerReport, ReaderEnd, ReaderReport
+from tidegate.model import protocol
 
 TICK = 0.25
 """The timer-driven reader's drain period, in (virtual) seconds."""
@@ -252,3 +255,12 @@ async def reader_forgets_what_it_read_when_cancelled(
     except asyncio.CancelledError:
         rep.unhandled.clear()
         raise
+
+
+def protocol_notify_forgets_the_permit(s: protocol.ProtocolState) -> protocol.ProtocolState:
+    """Broken protocol model (in `protocol._notify_one`'s place): a ping wakes a waiting
+    reader, but with nobody waiting it stores no permit, so the ping is lost."""
+    r = s.reader
+    if r.ping is protocol.Wait.WAITING:
+        return replace(s, reader=replace(r, ping=protocol.Wait.DONE, inbox=r.inbox + ("ping",)))
+    return s

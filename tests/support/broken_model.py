@@ -19,7 +19,7 @@ import pytest
 
 import tidegate.model
 import tidegate.model.ops
-from tidegate.model import CLOSED, Ok, OpName, Subject, Transition, protocol
+from tidegate.model import CLOSED, Ok, OpName, Subject, Transition
 from tidegate.model import enqueue_or_send as model_enqueue_or_send
 from tidegate.model import try_drain_one as model_try_drain_one
 from tidegate.proofs.explore.packed import Action, Fields, Layout, Moves, successors
@@ -81,12 +81,3 @@ def packed_drain_forgets_on_closed(layout: Layout, f: Fields, action: Action) ->
     if action is Action.DRAIN:
         return moves._replace(discarded=np.zeros_like(moves.discarded))
     return moves
-
-
-def protocol_notify_forgets_the_permit(s: protocol.ProtocolState) -> protocol.ProtocolState:
-    """Broken protocol model (in `protocol._notify_one`'s place): a ping wakes a waiting
-    reader, but with nobody waiting it stores no permit, so the ping is lost."""
-    r = s.reader
-    if r.ping is protocol.Wait.WAITING:
-        return replace(s, reader=replace(r, ping=protocol.Wait.DONE, inbox=r.inbox + ("ping",)))
-    return s
