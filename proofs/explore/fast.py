@@ -32,10 +32,10 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -324,22 +324,32 @@ class _Search:
         if self.off_contract is None and part.dropped is not None:
             self.off_contract = _First(level, offset + part.dropped, Action.RECV)
 
-    def _path(self, level: int, index: int) -> list[Action]:
-        path: list[Action] = []
-        while level > 0:
-            path.append(Action(int(self.actions[level][index])))
-            index = int(self.parents[level][index])
-            level -= 1
-        path.reverse()
-        return path
-
     def _trace_for(self, first: _First | None, label: str) -> Trace | None:
         if first is None:
             return None
-        path = self._path(first.level, first.index)
+        moves = path_to(self.parents, self.actions, first.level, first.index)
+        path = [Action(move) for move in moves]
         if first.action is not None:
             path.append(first.action)
         return replay(self.bounds, path, label)
+
+
+def path_to(
+    parents: Sequence[npt.NDArray[np.unsignedinteger[Any]]],
+    moves: Sequence[npt.NDArray[np.unsignedinteger[Any]]],
+    level: int,
+    index: int,
+) -> list[int]:
+    """The moves from the initial state to state `index` of `level`, first move first, when
+    level L's state i was reached from state `parents[L][i]` of level L - 1 by move
+    `moves[L][i]` (level 0 holds the initial state alone)."""
+    path: list[int] = []
+    while level > 0:
+        path.append(int(moves[level][index]))
+        index = int(parents[level][index])
+        level -= 1
+    path.reverse()
+    return path
 
 
 class _Visited:

@@ -45,7 +45,7 @@ import numpy.typing as npt
 from tidegate import model
 from tidegate.model import ReceiverState, Subject, TaskOp, Transition
 from tidegate.proofs.core import Budget
-from tidegate.proofs.explore.fast import _Visited
+from tidegate.proofs.explore.fast import _Visited, path_to
 from tidegate.proofs.explore.memory import peak_rss, rss
 from tidegate.proofs.explore.packed import U64, LayoutError
 from tidegate.proofs.explore.properties import CATALOGUE, OFF_CONTRACT, Moment, Witness
@@ -471,19 +471,11 @@ class InternedSearch:
                 recorded |= 1 << bit
         return recorded
 
-    def _path(self, level: int, index: int) -> list[AnyOp]:
-        ops: list[AnyOp] = []
-        while level > 0:
-            ops.append(self.ref.op_of(int(self.columns[level][index])))
-            index = int(self.parents[level][index])
-            level -= 1
-        ops.reverse()
-        return ops
-
     def _trace(self, first: _First | None, label: str) -> Trace | None:
         if first is None:
             return None
-        ops = self._path(first.level, first.index)
+        path = path_to(self.parents, self.columns, first.level, first.index)
+        ops = [self.ref.op_of(column) for column in path]
         if label == "off-contract":
             ops.append(self.ref.op_of(self.drain + 1))
         elif first.column is not None:
