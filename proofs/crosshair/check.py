@@ -164,7 +164,7 @@ def searched_again(
     Within a small budget CrossHair now and then meets no precondition of a function it
     meets easily on another run: at quick's 0.5 CPU s, `send` searched first in its
     process (its first paths pay for the process's warm-up) in about one run in six, and
-    `cancel`, searched after others, in 3 of 8 runs of `verify --profile quick` without
+    `cancel`, searched after others, in 2 or more of 8 runs of `verify --profile quick` without
     this second search, though in none of 8 runs alone. What the second run reports
     replaces what the first said of those targets; what it too leaves unmet stays unmet
     (INCONCLUSIVE)."""
